@@ -1,0 +1,9 @@
+"""`carbonledger footprint` commands."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this area's commands to the main app (none yet)."""

@@ -1,0 +1,1 @@
+"""The factor store: versioned, cited, hash-verified factor sets and their resolution."""
