@@ -40,6 +40,7 @@ __all__ = [
     "GAS_MARKERS",
     "Q_",
     "ParsedUnit",
+    "describe_dimension",
     "dimension_key",
     "is_co2e_unit",
     "multiplier",
@@ -106,6 +107,12 @@ _TOKEN_REWRITES: dict[str, str] = {
     "ktCO2e": "kilotonne*CO2e",
     "MtCO2e": "Mt*CO2e",
     "CO2eq": "CO2e",
+    "m3": "m**3",
+    "km3": "km**3",
+    "dm3": "dm**3",
+    "cm3": "cm**3",
+    "m2": "m**2",
+    "km2": "km**2",
 }
 
 # Chinese unit words, longest first (applied before tokenising).
@@ -244,6 +251,41 @@ def parse_unit(text: str) -> ParsedUnit:
 def dimension_key(text: str) -> str:
     """Canonical text of a unit's dimensionality, e.g. ``[mass]`` or ``[length] ** 3``."""
     return parse_unit(text).dimensionality
+
+
+_DIMENSION_NAMES: dict[str, str] = {
+    "[mass]": "mass",
+    "[length] ** 3": "volume",
+    "[length]": "distance",
+    "[mass] * [length] ** 2 / [time] ** 2": "energy",
+    "[normal_volume]": "normal volume (Nm3)",
+    "[us_standard_volume]": "US standard volume (scf)",
+    "[length] * [mass]": "mass × distance (e.g. tkm)",
+    "[mass] * [length]": "mass × distance (e.g. tkm)",
+    "[length] * [passenger]": "passenger × distance (pkm)",
+    "[passenger] * [length]": "passenger × distance (pkm)",
+    "[length] * [vehicle]": "vehicle × distance",
+    "[vehicle] * [length]": "vehicle × distance",
+    "[count]": "count (pieces)",
+    "[room_night]": "room-nights",
+    "[time]": "time",
+    "dimensionless": "dimensionless",
+}
+
+
+def describe_dimension(unit_or_dimensionality: str) -> str:
+    """Friendly name of a unit's dimension: ``kWh`` → ``energy``, ``Nm3`` → ``normal volume``."""
+    text = unit_or_dimensionality.strip()
+    if text.startswith("[") or text == "dimensionless":
+        dims = text
+    else:
+        try:
+            dims = str(parse_unit(text).quantity.dimensionality)
+        except UnitError:
+            dims = text
+    if dims.startswith("[currency_"):
+        return f"currency ({dims[10:-1]})"
+    return _DIMENSION_NAMES.get(dims, dims)
 
 
 def is_co2e_unit(text: str) -> bool:

@@ -255,6 +255,10 @@ def build(edition: str, originals_dir: Path) -> Built:
             "Blend GWPs are computed from compositions; following EPA Table 12, only HFC and "
             "PFC constituents count (HCFCs and hydrocarbons contribute zero). EPA's published "
             "AR5 blend GWPs are kept in blends.csv for cross-checking.",
+            "Cross-check finding: EPA Table 12 lists R-424A at an AR5 GWP of 3104, which its own "
+            "stated composition (50.5 % HFC-125, 47 % HFC-134a, 2.5 % hydrocarbons) does not "
+            "reproduce (0.505 x 3170 + 0.47 x 1300 = 2211.85). carbonledger uses the composition; "
+            "every other blend agrees with EPA's value within rounding.",
         ],
         units_conventions="GWP100, dimensionless (kg CO2e per kg of gas)",
     )

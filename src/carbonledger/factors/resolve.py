@@ -1,0 +1,634 @@
+"""Vectorised factor resolution: choose ONE factor per activity record.
+
+Precedence, for each record (issue #2, ARCHITECTURE "Resolution is explicit"):
+
+1. **pin** — a record's ``factor_id`` (optionally with ``factor_set``) wins outright;
+   a ``factor_set`` alone restricts the record to that set;
+2. **set priority** — the first set in the caller's ordered list that has a usable
+   factor for the record's activity;
+3. **region** — the most specific region in the record's chain
+   (``CN-CQ → CN-GRID-SOUTHWEST → CN → GLOBAL``; then, for sets whose manifest allows it,
+   any other region as a flagged *proxy*);
+4. **period** — a factor valid on the record's period start date; else the nearest
+   earlier one (flagged ``period_fallback``). Later-only factors are never used;
+5. **preference** — the set's own tie-breaker (e.g. gross vs net CV), then factor id.
+
+A factor is *usable* only when its activity unit has the dimension of the record's unit
+(a per-kWh factor never applies to a record in tonnes). Every choice and fallback goes into
+a lineage column; unresolvable records raise :class:`FactorNotFoundError` listing all of
+them with the reason.
+
+The work is done on the *distinct* (activity, region, unit dimension, period, pins)
+keys — typically thousands even for millions of records — and mapped back with integer
+codes, so the cost per record is a few numpy gathers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from carbonledger.errors import FactorNotFoundError, Problem, UnitError
+from carbonledger.factors.store import FactorSet, FactorStore, default_store
+from carbonledger.regions import canonical_region, region_chain
+from carbonledger.units import describe_dimension, parse_unit
+
+__all__ = ["CandidateIndex", "Resolution", "activity_dimension", "resolve"]
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+_PROXY = "*"  # pseudo-region matched by sets whose manifest allows regional proxies
+_NO_DAY = np.iinfo(np.int64).min
+
+
+def _dim_text(quantity: object) -> str:
+    """Dimensionality of a pint quantity as pint prints it (``[mass]``, ``[length] ** 3``)."""
+    return str(quantity.dimensionality)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=8192)
+def unit_dimension(unit: str) -> str:
+    """Canonical dimension text of a unit (``[mass]^1``); raises UnitError."""
+    return _dim_text(parse_unit(unit).quantity)
+
+
+_NUMERATOR = {
+    "emission_factor": ("kg", "kg CO2e"),
+    "carbonate_factor": ("kg", "kg CO2e"),
+    "ncv": ("GJ", "GJ"),
+    "energy_per_unit": ("GJ", "GJ"),
+}
+
+
+@lru_cache(maxsize=8192)
+def activity_dimension(parameter: str, unit: str) -> str:
+    """Dimension of the activity a factor row applies to, or ``""`` when the row has none.
+
+    ``kg CO2e/kWh`` → energy; ``kg/scf`` → US standard volume; ``GJ/t`` (an NCV) → mass.
+    Dimensionless parameters (oxidation factor, loss rate) give ``""``.
+    """
+    numerators = _NUMERATOR.get(parameter)
+    if numerators is None:
+        return ""
+    factor = parse_unit(unit).quantity
+    numerator = parse_unit(numerators[1] if "[co2e]" in str(factor.dimensionality) else numerators[0])
+    return _dim_text(numerator.quantity / factor)
+
+
+@dataclass(frozen=True)
+class CandidateIndex:
+    """One row per factor (not per gas) of the sets in a run, with its priority."""
+
+    sets: tuple[FactorSet, ...]
+    priorities: dict[str, int]
+    candidates: pd.DataFrame
+    rows: pd.DataFrame  # the tidy rows of all sets, with a 'full_id' column
+
+    @classmethod
+    def build(cls, sets: Sequence[FactorSet], priorities: dict[str, int]) -> CandidateIndex:
+        frames = []
+        for factor_set in sets:
+            frame = factor_set.factors.assign(
+                full_id=factor_set.full_id,
+                set_id=factor_set.manifest.id,
+                edition=factor_set.manifest.edition,
+            )
+            frames.append(frame)
+        rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if rows.empty:
+            return cls(tuple(sets), priorities, pd.DataFrame(), rows)
+        dims = {
+            (p, u): activity_dimension(p, u)
+            for p, u in rows[["parameter", "unit"]].drop_duplicates().itertuples(index=False)
+        }
+        rows["activity_dim"] = [dims[(p, u)] for p, u in zip(rows["parameter"], rows["unit"], strict=True)]
+        # one candidate per (set edition, factor id): dimension from the first row that has one,
+        # emission factors first (ncv/energy rows serve MEE-style parameter factors)
+        order = rows["parameter"].map({"emission_factor": 0, "ncv": 1, "energy_per_unit": 2}).fillna(3)
+        ranked = rows.assign(_order=order, _has_dim=rows["activity_dim"] == "")
+        ranked = ranked.sort_values(["full_id", "factor_id", "_has_dim", "_order"], kind="stable")
+        flags = rows.groupby(["full_id", "factor_id"], sort=False)["flags"].agg(
+            lambda s: "|".join(sorted({f for v in s for f in str(v).split("|") if f}))
+        )
+        first = ranked.drop_duplicates(["full_id", "factor_id"], keep="first")
+        candidates = first[
+            [
+                "full_id",
+                "set_id",
+                "edition",
+                "factor_id",
+                "activity",
+                "name",
+                "region",
+                "valid_from",
+                "valid_to",
+                "preference",
+                "activity_dim",
+                "basis",
+                "confidence",
+            ]
+        ].copy()
+        candidates["factor_flags"] = flags.reindex(
+            pd.MultiIndex.from_frame(candidates[["full_id", "factor_id"]])
+        ).to_numpy()
+        manifests = {s.full_id: s.manifest for s in sets}
+        candidates["set_flags"] = candidates["full_id"].map(
+            {k: "|".join(m.flags) for k, m in manifests.items()}
+        )
+        candidates["priority"] = (
+            candidates["set_id"].map(priorities).fillna(candidates["full_id"].map(priorities)).astype("int64")
+        )
+        candidates["region"] = candidates["region"].map(canonical_region)
+        candidates["vf"] = _days(candidates["valid_from"])
+        candidates["vt"] = _days(candidates["valid_to"])
+        proxy_sets = [k for k, m in manifests.items() if m.proxy_for_other_regions]
+        if proxy_sets:
+            proxies = candidates[candidates["full_id"].isin(proxy_sets)].copy()
+            proxies["proxy_of"] = proxies["region"]
+            proxies["region"] = _PROXY
+            candidates = pd.concat([candidates.assign(proxy_of=""), proxies], ignore_index=True)
+        else:
+            candidates["proxy_of"] = ""
+        candidates = candidates[candidates["activity"] != ""].reset_index(drop=True)
+        return cls(tuple(sets), priorities, candidates, rows)
+
+
+def _days(values: pd.Series | npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
+    """Dates (strings or datetimes) → int64 days since 1970-01-01; missing → _NO_DAY."""
+    parsed = pd.to_datetime(pd.Series(values), errors="coerce")
+    out = (parsed.to_numpy(dtype="datetime64[D]") - _EPOCH).astype("int64")
+    out[parsed.isna().to_numpy()] = _NO_DAY
+    return out
+
+
+def _day_text(day: int) -> str:
+    return str(_EPOCH + np.timedelta64(int(day), "D"))
+
+
+@dataclass
+class Resolution:
+    """The chosen factor per record, with lineage, plus the problems found."""
+
+    table: pd.DataFrame  # aligned with the records' index
+    index: CandidateIndex
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def resolved(self) -> pd.Series:
+        return self.table["factor_id"].notna()
+
+    def factor_rows(self, parameters: Sequence[str] | None = None) -> pd.DataFrame:
+        """Tidy rows (all gases/parameters) of the factors chosen for at least one record."""
+        chosen = self.table.loc[self.resolved, ["factor_full_id", "factor_id"]].drop_duplicates()
+        chosen = chosen.rename(columns={"factor_full_id": "full_id"})
+        rows = self.index.rows.merge(chosen, on=["full_id", "factor_id"], how="inner")
+        if parameters is not None:
+            rows = rows[rows["parameter"].isin(list(parameters))]
+        return rows.reset_index(drop=True)
+
+
+def _pin_column(records: pd.DataFrame, name: str) -> npt.NDArray[np.object_]:
+    if name not in records.columns:
+        return np.full(len(records), "", dtype=object)
+    col = records[name]
+    return col.where(col.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def resolve(
+    records: pd.DataFrame,
+    sets: Sequence[str],
+    *,
+    store: FactorStore | None = None,
+    raise_on_missing: bool = True,
+    file: str | None = None,
+) -> Resolution:
+    """Choose one factor per record.
+
+    ``records`` columns: ``activity``, ``unit`` (whose dimension must match the factor's
+    activity unit), optional ``region`` (empty → ``GLOBAL``), ``period_start`` (date; empty
+    → the latest valid factor, flagged), ``factor_id`` and ``factor_set`` (pins),
+    ``record_id`` and ``row`` (for messages). ``sets`` are set ids or editions in priority
+    order (``["cn-electricity", "desnz-2025", "epa-hub"]``).
+
+    Returns a :class:`Resolution` whose ``table`` has, per record: ``factor_full_id``,
+    ``factor_set``, ``factor_edition``, ``factor_id``, ``factor_name``, ``factor_region``,
+    ``factor_valid_from``, ``factor_valid_to``, ``factor_confidence``, ``resolution``
+    (lineage text) and ``resolution_flags``. Unresolved records have NaN factor columns;
+    with ``raise_on_missing`` they raise :class:`FactorNotFoundError` listing every one.
+    """
+    store = store or default_store()
+    refs = list(sets)
+    pinned_sets = sorted({s for s in _pin_column(records, "factor_set") if s})
+    priorities: dict[str, int] = {}
+    loaded: list[FactorSet] = []
+    for priority, ref in enumerate(refs + [r for r in pinned_sets if r not in refs]):
+        for full_id in store.resolve_ref(ref):
+            factor_set = store.load(full_id)
+            loaded.append(factor_set)
+            priorities.setdefault(ref if ref == factor_set.manifest.id else full_id, priority)
+            priorities.setdefault(factor_set.manifest.id, priority)
+            priorities.setdefault(full_id, priority)
+    index = _cached_index(tuple(loaded), tuple(sorted(priorities.items())))
+    return _resolve_with(records, index, refs, raise_on_missing=raise_on_missing, file=file)
+
+
+_INDEX_CACHE: dict[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], CandidateIndex] = {}
+
+
+def _cached_index(sets: tuple[FactorSet, ...], priorities: tuple[tuple[str, int], ...]) -> CandidateIndex:
+    key = (tuple(s.full_id for s in sets), priorities)
+    if key not in _INDEX_CACHE:
+        _INDEX_CACHE[key] = CandidateIndex.build(sets, dict(priorities))
+    return _INDEX_CACHE[key]
+
+
+def _codes(
+    values: npt.NDArray[np.object_] | pd.Series,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def _resolve_with(
+    records: pd.DataFrame,
+    index: CandidateIndex,
+    refs: Sequence[str],
+    *,
+    raise_on_missing: bool,
+    file: str | None,
+) -> Resolution:
+    n = len(records)
+    activity = records["activity"].where(records["activity"].notna(), "").astype(str).to_numpy(dtype=object)
+    region_raw = (
+        records["region"].where(records["region"].notna(), "").astype(str).to_numpy(dtype=object)
+        if "region" in records.columns
+        else np.full(n, "", dtype=object)
+    )
+    unit_codes, unit_uniques = _codes(records["unit"].where(records["unit"].notna(), "").astype(str))
+    unit_dims = np.empty(len(unit_uniques), dtype=object)
+    unit_errors: dict[int, str] = {}
+    for i, unit in enumerate(unit_uniques):
+        try:
+            unit_dims[i] = unit_dimension(str(unit))
+        except UnitError as exc:
+            unit_dims[i] = "?"
+            unit_errors[i] = exc.problems[0].message
+    start = _days(records["period_start"]) if "period_start" in records.columns else np.full(n, _NO_DAY)
+    pin_id = _pin_column(records, "factor_id")
+    pin_set = _pin_column(records, "factor_set")
+
+    # ---- distinct keys --------------------------------------------------------------------
+    parts = [
+        _codes(activity),
+        _codes(region_raw),
+        (unit_codes, unit_uniques),
+        _codes(start.astype(object)),
+        _codes(pin_id),
+        _codes(pin_set),
+    ]
+    # mixed-radix combination, re-factorised after each column so it never overflows
+    key_inverse = np.zeros(n, dtype=np.int64)
+    cardinality = 1
+    for codes, uniques in parts:
+        combined = key_inverse * max(len(uniques), 1) + codes
+        key_inverse, distinct = pd.factorize(combined)
+        cardinality = len(distinct)
+    # factorize numbers keys in order of first appearance, so the first occurrences are in key order
+    first_pos = np.flatnonzero(~pd.Index(key_inverse).duplicated())
+    assert len(first_pos) == cardinality or n == 0
+    keys = pd.DataFrame(
+        {
+            "key": np.arange(len(first_pos)),
+            "activity": activity[first_pos],
+            "region_in": region_raw[first_pos],
+            "dim": unit_dims[unit_codes[first_pos]],
+            "unit_code": unit_codes[first_pos],
+            "start": start[first_pos],
+            "pin_id": pin_id[first_pos],
+            "pin_set": pin_set[first_pos],
+        }
+    )
+    keys["region"] = keys["region_in"].map(canonical_region)
+
+    chosen = _choose(keys, index)
+    # ---- map back to records ------------------------------------------------------------------
+    table = _assemble(chosen, keys, key_inverse, records.index, index)
+    problems = _diagnose(keys, chosen, key_inverse, records, index, refs, unit_errors, file)
+    resolution = Resolution(table=table, index=index, problems=problems)
+    if problems and raise_on_missing:
+        raise FactorNotFoundError(problems, summary=f"No emission factor for {len(problems)} record(s)")
+    return resolution
+
+
+def _chains(regions: pd.Series) -> pd.DataFrame:
+    rows = []
+    for region in regions.unique():
+        chain = region_chain(str(region))
+        for depth, code in enumerate(chain):
+            rows.append((region, code, depth))
+        if chain:
+            rows.append((region, _PROXY, len(chain)))
+    return pd.DataFrame(rows, columns=["region", "match_region", "depth"])
+
+
+def _choose(keys: pd.DataFrame, index: CandidateIndex) -> pd.DataFrame:
+    """One chosen candidate per key (keys without one are absent)."""
+    cand = index.candidates
+    if cand.empty:
+        return pd.DataFrame(columns=["key"])
+    cand_cols = [
+        "full_id",
+        "set_id",
+        "edition",
+        "factor_id",
+        "activity",
+        "name",
+        "region",
+        "proxy_of",
+        "valid_from",
+        "valid_to",
+        "vf",
+        "vt",
+        "preference",
+        "activity_dim",
+        "priority",
+        "factor_flags",
+        "set_flags",
+        "confidence",
+    ]
+    pinned = keys[keys["pin_id"] != ""]
+    free = keys[keys["pin_id"] == ""]
+    parts = []
+    if not free.empty:
+        chains = _chains(free["region"])
+        expanded = free.merge(chains, on="region", how="inner")
+        matched = expanded.merge(
+            cand[cand_cols].rename(columns={"region": "match_region", "activity": "activity"}),
+            on=["activity", "match_region"],
+            how="inner",
+        )
+        matched = matched.rename(columns={"match_region": "factor_region"})
+        restrict = matched["pin_set"] != ""
+        in_set = (matched["set_id"] == matched["pin_set"]) | (matched["full_id"] == matched["pin_set"])
+        matched = matched[~restrict | in_set]
+        matched = matched.assign(pinned=False)
+        parts.append(matched)
+    if not pinned.empty:
+        matched = pinned.merge(
+            cand[cand_cols].drop(columns=["activity"]).rename(columns={"factor_id": "pin_id"}),
+            on="pin_id",
+            how="inner",
+        )
+        matched = matched.assign(
+            factor_id=matched["pin_id"],
+            depth=0,
+            pinned=True,
+            factor_region=matched["region_y"],
+            region=matched["region_x"],
+        )
+        matched = matched.drop(columns=["region_x", "region_y"])
+        matched = matched[matched["proxy_of"] == ""]
+        restrict = matched["pin_set"] != ""
+        in_set = (matched["set_id"] == matched["pin_set"]) | (matched["full_id"] == matched["pin_set"])
+        matched = matched[~restrict | in_set]
+        parts.append(matched)
+    if not parts:
+        return pd.DataFrame(columns=["key"])
+    m = pd.concat(parts, ignore_index=True)
+    # unit dimension must match (dimensionless-only factors match any unit); pins too
+    m = m[(m["activity_dim"] == m["dim"]) | (m["activity_dim"] == "")]
+    no_start = m["start"] == _NO_DAY
+    exact = (m["vf"] <= m["start"]) & (m["start"] <= m["vt"])
+    earlier = m["vt"] < m["start"]
+    period_class = np.where(no_start, 2, np.where(exact, 0, np.where(earlier, 1, 9)))
+    distance = np.where(no_start, -m["vt"].to_numpy(), np.where(earlier, m["start"] - m["vt"], 0))
+    m = m.assign(period_class=period_class, distance=distance)
+    m = m[(m["period_class"] != 9) | m["pinned"]]
+    m = m.sort_values(
+        ["key", "priority", "depth", "period_class", "distance", "preference", "factor_id", "full_id"],
+        kind="stable",
+    )
+    # candidates tied with the winner on everything but the factor id → flag ambiguity
+    tie_cols = ["key", "priority", "depth", "period_class", "distance", "preference"]
+    tie_counts = m.groupby(tie_cols, sort=False)["factor_id"].transform("size")
+    m = m.assign(ties=tie_counts)
+    return m.drop_duplicates("key", keep="first").reset_index(drop=True)
+
+
+def _assemble(
+    chosen: pd.DataFrame,
+    keys: pd.DataFrame,
+    key_inverse: npt.NDArray[np.int64],
+    record_index: pd.Index,
+    index: CandidateIndex,
+) -> pd.DataFrame:
+    per_key = keys[["key"]].merge(chosen, on="key", how="left") if len(chosen) else keys[["key"]].copy()
+    cols = [
+        "full_id",
+        "set_id",
+        "edition",
+        "factor_id",
+        "name",
+        "factor_region",
+        "valid_from",
+        "valid_to",
+        "confidence",
+    ]
+    for col in cols:
+        if col not in per_key.columns:
+            per_key[col] = np.nan
+    lineage, flags = _lineage(per_key, keys)
+    out = {
+        "factor_full_id": per_key["full_id"],
+        "factor_set": per_key["set_id"],
+        "factor_edition": per_key["edition"],
+        "factor_id": per_key["factor_id"],
+        "factor_name": per_key["name"],
+        "factor_region": per_key["factor_region"],
+        "factor_valid_from": per_key["valid_from"],
+        "factor_valid_to": per_key["valid_to"],
+        "factor_confidence": per_key["confidence"],
+        "resolution": lineage,
+        "resolution_flags": flags,
+    }
+    table = {}
+    for name, values in out.items():
+        categorical = pd.Categorical(pd.Series(values).astype(object).where(pd.Series(values).notna(), None))
+        table[name] = pd.Categorical.from_codes(
+            categorical.codes[key_inverse], categories=categorical.categories
+        )
+    return pd.DataFrame(table, index=record_index)
+
+
+def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Lineage text and flags per key (vectorised string building over distinct keys)."""
+    lineage: list[str | None] = []
+    flags: list[str | None] = []
+    merged = per_key.merge(
+        keys[["key", "region", "start", "unit_code"]], on="key", how="left", suffixes=("", "_rec")
+    )
+    for row in merged.to_dict("records"):
+        if pd.isna(row.get("factor_id")):
+            lineage.append(None)
+            flags.append(None)
+            continue
+        f: list[str] = []
+        text = [f"{row['full_id']} factor {row['factor_id']} ({row['name']})"]
+        if row["pinned"]:
+            text.append("pinned by record")
+            f.append("pinned")
+        else:
+            text.append(f"set priority {int(row['priority']) + 1}")
+        record_region = row["region_rec"] if "region_rec" in row else row["region"]
+        if row["factor_region"] == _PROXY or row.get("proxy_of"):
+            text.append(f"REGIONAL PROXY: {row['proxy_of']} factor used for {record_region}")
+            f.append("regional_proxy")
+        elif int(row["depth"]) > 0:
+            text.append(f"region fallback {record_region} → {row['factor_region']}")
+            f.append("region_fallback")
+        else:
+            text.append(f"region {row['factor_region']}")
+        if row["period_class"] == 0:
+            text.append(f"valid {row['valid_from']}..{row['valid_to']}")
+        elif row["pinned"] and row["period_class"] != 2:
+            text.append(
+                f"pinned factor valid {row['valid_from']}..{row['valid_to']} does not cover the period"
+            )
+            f.append("pinned_period_mismatch")
+        elif row["period_class"] == 1:
+            text.append(
+                f"PERIOD FALLBACK: no factor valid on {_day_text(int(row['start']))}; nearest earlier "
+                f"valid {row['valid_from']}..{row['valid_to']}"
+            )
+            f.append("period_fallback")
+        elif row["period_class"] == 2:
+            text.append(f"record has no period; latest factor valid {row['valid_from']}..{row['valid_to']}")
+            f.append("no_period")
+        if int(row["ties"]) > 1:
+            text.append(f"{int(row['ties'])} equally ranked candidates; chose the lowest id")
+            f.append("ambiguous_choice")
+        for extra in (row.get("factor_flags"), row.get("set_flags")):
+            if isinstance(extra, str) and extra:
+                f.extend(x for x in extra.split("|") if x)
+        lineage.append("; ".join(text))
+        flags.append("|".join(dict.fromkeys(f)))
+    return pd.Series(lineage, dtype=object), pd.Series(flags, dtype=object)
+
+
+def _diagnose(
+    keys: pd.DataFrame,
+    chosen: pd.DataFrame,
+    key_inverse: npt.NDArray[np.int64],
+    records: pd.DataFrame,
+    index: CandidateIndex,
+    refs: Sequence[str],
+    unit_errors: dict[int, str],
+    file: str | None,
+) -> list[Problem]:
+    missing = np.setdiff1d(keys["key"].to_numpy(), chosen["key"].to_numpy() if len(chosen) else [])
+    if len(missing) == 0:
+        return []
+    reasons = {int(k): _reason(keys.iloc[int(k)], index, refs, unit_errors) for k in missing}
+    positions = np.flatnonzero(np.isin(key_inverse, missing))
+    record_ids = (
+        records["record_id"].astype(str).to_numpy()[positions] if "record_id" in records.columns else None
+    )
+    rows = records["row"].to_numpy()[positions] if "row" in records.columns else None
+    problems = []
+    for j, pos in enumerate(positions):
+        key = int(key_inverse[pos])
+        field_name, message, accepted = reasons[key]
+        problems.append(
+            Problem(
+                message,
+                file=file,
+                row=int(rows[j]) if rows is not None and not pd.isna(rows[j]) else None,
+                field=field_name,
+                record_id=str(record_ids[j]) if record_ids is not None else None,
+                accepted=accepted,
+                code="factor_not_found",
+            )
+        )
+    return problems
+
+
+def _reason(
+    key: pd.Series, index: CandidateIndex, refs: Sequence[str], unit_errors: dict[int, str]
+) -> tuple[str, str, str | None]:
+    """Why no factor matched one distinct key: (field, message, what would be accepted)."""
+    sets_text = ", ".join(refs) or "(no sets)"
+    if int(key["unit_code"]) in unit_errors:
+        return "unit", unit_errors[int(key["unit_code"])], None
+    cand = index.candidates
+    if key["pin_id"]:
+        found = cand[cand["factor_id"] == key["pin_id"]] if not cand.empty else cand
+        if found.empty:
+            return (
+                "factor_id",
+                f"pinned factor id {key['pin_id']!r} is not in sets {sets_text}"
+                + (f" or {key['pin_set']}" if key["pin_set"] else ""),
+                None,
+            )
+        dims = sorted({describe_dimension(d) for d in found["activity_dim"]})
+        return (
+            "unit",
+            f"pinned factor {key['pin_id']!r} applies to activity units of dimension "
+            f"{', '.join(dims)}, not {describe_dimension(str(key['dim']))}",
+            None,
+        )
+    activity = str(key["activity"])
+    if not activity:
+        return "activity", "activity key is empty", "an activity key such as fuel/natural_gas"
+    same = cand[cand["activity"] == activity] if not cand.empty else cand
+    if key["pin_set"]:
+        same = same[(same["set_id"] == key["pin_set"]) | (same["full_id"] == key["pin_set"])]
+    if same.empty:
+        close = difflib.get_close_matches(
+            activity, sorted(set(cand["activity"])) if not cand.empty else [], n=3
+        )
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        where = key["pin_set"] or sets_text
+        return "activity", f"no factor for activity {activity!r} in {where}{hint}", None
+    chain = region_chain(str(key["region"]))
+    if not chain:
+        return (
+            "region",
+            f"region {key['region_in']!r} is not a recognised region code",
+            ("ISO 3166-1 alpha-2 (CN), ISO 3166-2 (CN-CQ) or a grid region such as US-EGRID-CAMX"),
+        )
+    in_chain = same[same["region"].isin(list(chain) + [_PROXY])]
+    if in_chain.empty:
+        regions = ", ".join(sorted(set(same["region"]) - {_PROXY})[:12])
+        return (
+            "region",
+            (
+                f"factors for {activity!r} exist only for regions {regions}; none on the chain "
+                f"{' → '.join(chain)}"
+            ),
+            None,
+        )
+    dim_ok = in_chain[(in_chain["activity_dim"] == key["dim"]) | (in_chain["activity_dim"] == "")]
+    if dim_ok.empty:
+        dim_names = ", ".join(sorted({describe_dimension(d) for d in in_chain["activity_dim"]}))
+        return (
+            "unit",
+            (
+                f"factors for {activity!r} apply to activity units of dimension {dim_names}; the "
+                f"record's unit has dimension {describe_dimension(str(key['dim']))}"
+            ),
+            (f"a unit of dimension {dim_names}"),
+        )
+    first_valid = int(dim_ok["vf"].min())
+    return (
+        "period",
+        (
+            f"factors for {activity!r} are valid only from {_day_text(first_valid)}; the record's "
+            f"period starts {_day_text(int(key['start']))} and later editions are never used"
+        ),
+        None,
+    )
