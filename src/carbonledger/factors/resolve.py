@@ -192,11 +192,15 @@ class Resolution:
         return rows.reset_index(drop=True)
 
 
-def _pin_column(records: pd.DataFrame, name: str) -> npt.NDArray[np.object_]:
+def _column_codes(records: pd.DataFrame, name: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Integer codes and trimmed text values of a column (missing → ""), factorised directly
+    on the pandas column (fast for Arrow-backed strings)."""
     if name not in records.columns:
-        return np.full(len(records), "", dtype=object)
-    col = records[name]
-    return col.where(col.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+        return np.zeros(len(records), dtype=np.int64), np.array([""], dtype=object)
+    codes, uniques = pd.factorize(records[name], use_na_sentinel=True)
+    values = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
+    codes = np.where(codes < 0, len(values) - 1, codes).astype(np.int64)
+    return codes, values
 
 
 def resolve(
@@ -223,7 +227,7 @@ def resolve(
     """
     store = store or default_store()
     refs = list(sets)
-    pinned_sets = sorted({s for s in _pin_column(records, "factor_set") if s})
+    pinned_sets = sorted({str(v) for v in _column_codes(records, "factor_set")[1] if v})
     priorities: dict[str, int] = {}
     loaded: list[FactorSet] = []
     for priority, ref in enumerate(refs + [r for r in pinned_sets if r not in refs]):
@@ -247,13 +251,6 @@ def _cached_index(sets: tuple[FactorSet, ...], priorities: tuple[tuple[str, int]
     return _INDEX_CACHE[key]
 
 
-def _codes(
-    values: npt.NDArray[np.object_] | pd.Series,
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
-
-
 def _resolve_with(
     records: pd.DataFrame,
     index: CandidateIndex,
@@ -263,13 +260,9 @@ def _resolve_with(
     file: str | None,
 ) -> Resolution:
     n = len(records)
-    activity = records["activity"].where(records["activity"].notna(), "").astype(str).to_numpy(dtype=object)
-    region_raw = (
-        records["region"].where(records["region"].notna(), "").astype(str).to_numpy(dtype=object)
-        if "region" in records.columns
-        else np.full(n, "", dtype=object)
-    )
-    unit_codes, unit_uniques = _codes(records["unit"].where(records["unit"].notna(), "").astype(str))
+    act_codes, act_values = _column_codes(records, "activity")
+    reg_codes, reg_values = _column_codes(records, "region")
+    unit_codes, unit_uniques = _column_codes(records, "unit")
     unit_dims = np.empty(len(unit_uniques), dtype=object)
     unit_errors: dict[int, str] = {}
     for i, unit in enumerate(unit_uniques):
@@ -279,38 +272,34 @@ def _resolve_with(
             unit_dims[i] = "?"
             unit_errors[i] = exc.problems[0].message
     start = _days(records["period_start"]) if "period_start" in records.columns else np.full(n, _NO_DAY)
-    pin_id = _pin_column(records, "factor_id")
-    pin_set = _pin_column(records, "factor_set")
+    start_codes, start_values = pd.factorize(start)
+    pin_codes, pin_values = _column_codes(records, "factor_id")
+    pset_codes, pset_values = _column_codes(records, "factor_set")
 
-    # ---- distinct keys --------------------------------------------------------------------
+    # ---- distinct keys (mixed radix, re-factorised after each column so it never overflows) ----
     parts = [
-        _codes(activity),
-        _codes(region_raw),
+        (act_codes, act_values),
+        (reg_codes, reg_values),
         (unit_codes, unit_uniques),
-        _codes(start.astype(object)),
-        _codes(pin_id),
-        _codes(pin_set),
+        (start_codes.astype(np.int64), start_values),
+        (pin_codes, pin_values),
+        (pset_codes, pset_values),
     ]
-    # mixed-radix combination, re-factorised after each column so it never overflows
     key_inverse = np.zeros(n, dtype=np.int64)
-    cardinality = 1
     for codes, uniques in parts:
-        combined = key_inverse * max(len(uniques), 1) + codes
-        key_inverse, distinct = pd.factorize(combined)
-        cardinality = len(distinct)
-    # factorize numbers keys in order of first appearance, so the first occurrences are in key order
+        key_inverse = pd.factorize(key_inverse * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    # factorize numbers keys in order of first appearance, so first occurrences are in key order
     first_pos = np.flatnonzero(~pd.Index(key_inverse).duplicated())
-    assert len(first_pos) == cardinality or n == 0
     keys = pd.DataFrame(
         {
             "key": np.arange(len(first_pos)),
-            "activity": activity[first_pos],
-            "region_in": region_raw[first_pos],
+            "activity": act_values[act_codes[first_pos]],
+            "region_in": reg_values[reg_codes[first_pos]],
             "dim": unit_dims[unit_codes[first_pos]],
             "unit_code": unit_codes[first_pos],
             "start": start[first_pos],
-            "pin_id": pin_id[first_pos],
-            "pin_set": pin_set[first_pos],
+            "pin_id": pin_values[pin_codes[first_pos]],
+            "pin_set": pset_values[pset_codes[first_pos]],
         }
     )
     keys["region"] = keys["region_in"].map(canonical_region)
@@ -466,58 +455,88 @@ def _assemble(
 
 
 def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Lineage text and flags per key (vectorised string building over distinct keys)."""
-    lineage: list[str | None] = []
-    flags: list[str | None] = []
-    merged = per_key.merge(
-        keys[["key", "region", "start", "unit_code"]], on="key", how="left", suffixes=("", "_rec")
+    """Lineage text and flags per distinct key, built with column string operations."""
+    m = per_key.merge(keys[["key", "region", "start"]], on="key", how="left", suffixes=("", "_rec"))
+    resolved = m["factor_id"].notna().to_numpy()
+    if not resolved.any():
+        return pd.Series([None] * len(m), dtype=object), pd.Series([None] * len(m), dtype=object)
+    r = m[resolved].reset_index(drop=True)
+
+    def txt(column: str) -> pd.Series:
+        return r[column].astype(object).where(r[column].notna(), "").astype(str)
+
+    pinned = r["pinned"].astype(bool).to_numpy()
+    depth = r["depth"].astype(int).to_numpy()
+    period_class = r["period_class"].astype(int).to_numpy()
+    proxy = (txt("factor_region") == _PROXY).to_numpy() | (txt("proxy_of") != "").to_numpy()
+    record_region = txt("region_rec") if "region_rec" in r.columns else txt("region")
+    valid = txt("valid_from") + ".." + txt("valid_to")
+    start_text = pd.Series(
+        (
+            np.where(r["start"] == _NO_DAY, 0, r["start"]).astype("int64").astype("timedelta64[D]") + _EPOCH
+        ).astype(str)
     )
-    for row in merged.to_dict("records"):
-        if pd.isna(row.get("factor_id")):
-            lineage.append(None)
-            flags.append(None)
-            continue
-        f: list[str] = []
-        text = [f"{row['full_id']} factor {row['factor_id']} ({row['name']})"]
-        if row["pinned"]:
-            text.append("pinned by record")
-            f.append("pinned")
-        else:
-            text.append(f"set priority {int(row['priority']) + 1}")
-        record_region = row["region_rec"] if "region_rec" in row else row["region"]
-        if row["factor_region"] == _PROXY or row.get("proxy_of"):
-            text.append(f"REGIONAL PROXY: {row['proxy_of']} factor used for {record_region}")
-            f.append("regional_proxy")
-        elif int(row["depth"]) > 0:
-            text.append(f"region fallback {record_region} → {row['factor_region']}")
-            f.append("region_fallback")
-        else:
-            text.append(f"region {row['factor_region']}")
-        if row["period_class"] == 0:
-            text.append(f"valid {row['valid_from']}..{row['valid_to']}")
-        elif row["pinned"] and row["period_class"] != 2:
-            text.append(
-                f"pinned factor valid {row['valid_from']}..{row['valid_to']} does not cover the period"
+    parts = [
+        txt("full_id") + " factor " + txt("factor_id") + " (" + txt("name") + ")",
+        pd.Series(
+            np.where(
+                pinned, "pinned by record", "set priority " + (r["priority"].astype(int) + 1).astype(str)
             )
-            f.append("pinned_period_mismatch")
-        elif row["period_class"] == 1:
-            text.append(
-                f"PERIOD FALLBACK: no factor valid on {_day_text(int(row['start']))}; nearest earlier "
-                f"valid {row['valid_from']}..{row['valid_to']}"
+        ),
+        pd.Series(
+            np.select(
+                [proxy, depth > 0],
+                [
+                    "REGIONAL PROXY: " + txt("proxy_of") + " factor used for " + record_region,
+                    "region fallback " + record_region + " → " + txt("factor_region"),
+                ],
+                "region " + txt("factor_region"),
             )
-            f.append("period_fallback")
-        elif row["period_class"] == 2:
-            text.append(f"record has no period; latest factor valid {row['valid_from']}..{row['valid_to']}")
-            f.append("no_period")
-        if int(row["ties"]) > 1:
-            text.append(f"{int(row['ties'])} equally ranked candidates; chose the lowest id")
-            f.append("ambiguous_choice")
-        for extra in (row.get("factor_flags"), row.get("set_flags")):
-            if isinstance(extra, str) and extra:
-                f.extend(x for x in extra.split("|") if x)
-        lineage.append("; ".join(text))
-        flags.append("|".join(dict.fromkeys(f)))
-    return pd.Series(lineage, dtype=object), pd.Series(flags, dtype=object)
+        ),
+        pd.Series(
+            np.select(
+                [period_class == 0, pinned & (period_class != 2), period_class == 1],
+                [
+                    "valid " + valid,
+                    "pinned factor valid " + valid + " does not cover the period",
+                    "PERIOD FALLBACK: no factor valid on " + start_text + "; nearest earlier valid " + valid,
+                ],
+                "record has no period; latest factor valid " + valid,
+            )
+        ),
+    ]
+    ties = r["ties"].astype(int)
+    parts.append(
+        pd.Series(
+            np.where(ties > 1, ties.astype(str) + " equally ranked candidates; chose the lowest id", "")
+        )
+    )
+    lineage = parts[0]
+    for part in parts[1:]:
+        lineage = lineage + np.where(part != "", "; " + part, "")
+    flag_parts = [
+        np.where(pinned, "pinned", ""),
+        np.select([proxy, depth > 0], ["regional_proxy", "region_fallback"], ""),
+        np.select(
+            [period_class == 0, pinned & (period_class != 2), period_class == 1],
+            ["", "pinned_period_mismatch", "period_fallback"],
+            "no_period",
+        ),
+        np.where(ties > 1, "ambiguous_choice", ""),
+        txt("factor_flags").to_numpy(),
+        txt("set_flags").to_numpy(),
+    ]
+    joined = pd.Series(flag_parts[0], dtype=object)
+    for part in flag_parts[1:]:
+        joined = joined + "|" + pd.Series(part, dtype=object)
+    # drop empty and duplicate flags, keeping order (over distinct keys only)
+    unique_texts = {t: "|".join(dict.fromkeys(x for x in t.split("|") if x)) for t in set(joined)}
+    flags = joined.map(unique_texts)
+    out_lineage = pd.Series([None] * len(m), dtype=object)
+    out_flags = pd.Series([None] * len(m), dtype=object)
+    out_lineage[resolved] = lineage.to_numpy(dtype=object)
+    out_flags[resolved] = flags.to_numpy(dtype=object)
+    return out_lineage, out_flags
 
 
 def _diagnose(
