@@ -511,9 +511,9 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
             np.where(ties > 1, ties.astype(str) + " equally ranked candidates; chose the lowest id", "")
         )
     )
-    lineage = parts[0]
+    lineage: pd.Series = parts[0]
     for part in parts[1:]:
-        lineage = lineage + np.where(part != "", "; " + part, "")
+        lineage = lineage + pd.Series(np.where(part != "", "; " + part, ""), dtype=object)
     flag_parts = [
         np.where(pinned, "pinned", ""),
         np.select([proxy, depth > 0], ["regional_proxy", "region_fallback"], ""),
@@ -532,11 +532,11 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
     # drop empty and duplicate flags, keeping order (over distinct keys only)
     unique_texts = {t: "|".join(dict.fromkeys(x for x in t.split("|") if x)) for t in set(joined)}
     flags = joined.map(unique_texts)
-    out_lineage = pd.Series([None] * len(m), dtype=object)
-    out_flags = pd.Series([None] * len(m), dtype=object)
+    out_lineage = np.full(len(m), None, dtype=object)
+    out_flags = np.full(len(m), None, dtype=object)
     out_lineage[resolved] = lineage.to_numpy(dtype=object)
     out_flags[resolved] = flags.to_numpy(dtype=object)
-    return out_lineage, out_flags
+    return pd.Series(out_lineage, dtype=object), pd.Series(out_flags, dtype=object)
 
 
 def _diagnose(
