@@ -511,9 +511,10 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
             np.where(ties > 1, ties.astype(str) + " equally ranked candidates; chose the lowest id", "")
         )
     )
-    lineage: pd.Series = parts[0]
-    for part in parts[1:]:
-        lineage = lineage + pd.Series(np.where(part != "", "; " + part, ""), dtype=object)
+    texts = [np.asarray(part, dtype=object).astype(str) for part in parts]
+    lineage = texts[0]
+    for part in texts[1:]:
+        lineage = np.char.add(lineage, np.where(part != "", np.char.add("; ", part), ""))
     flag_parts = [
         np.where(pinned, "pinned", ""),
         np.select([proxy, depth > 0], ["regional_proxy", "region_fallback"], ""),
@@ -526,16 +527,16 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
         txt("factor_flags").to_numpy(),
         txt("set_flags").to_numpy(),
     ]
-    joined = pd.Series(flag_parts[0], dtype=object)
-    for part in flag_parts[1:]:
-        joined = joined + "|" + pd.Series(part, dtype=object)
+    joined = np.asarray(flag_parts[0]).astype(str)
+    for flag_part in flag_parts[1:]:
+        joined = np.char.add(np.char.add(joined, "|"), np.asarray(flag_part).astype(str))
     # drop empty and duplicate flags, keeping order (over distinct keys only)
-    unique_texts = {t: "|".join(dict.fromkeys(x for x in t.split("|") if x)) for t in set(joined)}
-    flags = joined.map(unique_texts)
+    unique_texts = {t: "|".join(dict.fromkeys(x for x in t.split("|") if x)) for t in set(joined.tolist())}
+    flags = np.array([unique_texts[t] for t in joined.tolist()], dtype=object)
     out_lineage = np.full(len(m), None, dtype=object)
     out_flags = np.full(len(m), None, dtype=object)
-    out_lineage[resolved] = lineage.to_numpy(dtype=object)
-    out_flags[resolved] = flags.to_numpy(dtype=object)
+    out_lineage[resolved] = lineage.astype(object)
+    out_flags[resolved] = flags
     return pd.Series(out_lineage, dtype=object), pd.Series(out_flags, dtype=object)
 
 
