@@ -143,6 +143,9 @@ _CHINESE: list[tuple[str, str]] = [
 ]
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SCALED_DENOMINATOR = re.compile(
+    r"/\s*(?P<scale>\d+(?:\.\d+)?(?:[eE]\d+)?(?:\*\*\d+)?)\s*\*?\s*(?P<unit>[A-Za-z_][A-Za-z0-9_]*(?:\*\*\d+)?)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +221,9 @@ def normalise_unit_text(text: str) -> tuple[str, str | None]:
         return token
 
     expression = _IDENT.sub(rewrite, s)
+    # a scaled unit after "/" belongs together: "GJ/10**4 Nm3" means GJ per (10^4 Nm3), not
+    # (GJ/10^4)·Nm3 as operator precedence would read it; likewise "GJ/万Nm3".
+    expression = _SCALED_DENOMINATOR.sub(r"/(\g<scale>*\g<unit>)", expression)
     if len(gases) > 1:
         raise _fail(text, f"unit names more than one gas ({', '.join(sorted(gases))})")
     gas = next(iter(gases)) if gases else None

@@ -123,3 +123,11 @@ def test_vectorised_multipliers_report_bad_pairs_without_raising() -> None:
     assert values[1] == 1000.0
     assert math.isnan(values[2])
     assert ("t", "kWh") in errors
+
+
+@pytest.mark.parametrize("text", ["GJ/10^4Nm3", "GJ/10^4 Nm3", "GJ/(10^4 Nm3)", "GJ/万Nm3", "GJ/万标准立方米"])
+def test_scaled_denominator_binds_to_its_unit(text: str) -> None:
+    # "389.31 GJ/10^4 Nm3" (GB/T 32151 natural gas NCV) means per ten thousand Nm3:
+    # 389.31 GJ per 10^4 Nm3 = 0.038931 GJ/Nm3. Plain operator precedence would read
+    # (GJ/10^4)·Nm3, wrong by 10^8.
+    assert 389.31 * multiplier(text, "GJ/Nm3") == pytest.approx(0.038931)
