@@ -46,11 +46,13 @@ class FactorEmissions:
 
 
 def expand_factor_rows(resolution: Resolution) -> pd.DataFrame:
-    """The emission-factor rows used per chosen factor: per-gas rows when the factor has
-    them, else its CO2e total. Columns: full_id, factor_id, gas, value, unit, gwp_basis."""
-    rows = resolution.factor_rows(["emission_factor"])
+    """The emission-factor rows used per chosen factor (``emission_factor`` and
+    ``carbonate_factor`` parameters): per-gas rows when the factor has them, else its CO2e total. Columns: full_id, factor_id, gas, value, unit, gwp_basis."""
+    rows = resolution.factor_rows(["emission_factor", "carbonate_factor"])
     if rows.empty:
         return rows
+    # a carbonate factor (t CO2 per t carbonate, e.g. GB/T 32151.34 Table C.2) is a CO2 factor
+    rows = rows.assign(gas=rows["gas"].where(rows["gas"] != "", "CO2"))
     is_total = rows["gas"] == "CO2e"
     has_components = (~is_total).groupby([rows["full_id"], rows["factor_id"]]).transform("any")
     keep = np.where(has_components, ~is_total, is_total)

@@ -272,7 +272,10 @@ def _resolve_with(
             unit_dims[i] = "?"
             unit_errors[i] = exc.problems[0].message
     start = _days(records["period_start"]) if "period_start" in records.columns else np.full(n, _NO_DAY)
+    end = _days(records["period_end"]) if "period_end" in records.columns else start
+    end = np.where(end == _NO_DAY, start, end)
     start_codes, start_values = pd.factorize(start)
+    end_codes, end_values = pd.factorize(end)
     pin_codes, pin_values = _column_codes(records, "factor_id")
     pset_codes, pset_values = _column_codes(records, "factor_set")
 
@@ -282,6 +285,7 @@ def _resolve_with(
         (reg_codes, reg_values),
         (unit_codes, unit_uniques),
         (start_codes.astype(np.int64), start_values),
+        (end_codes.astype(np.int64), end_values),
         (pin_codes, pin_values),
         (pset_codes, pset_values),
     ]
@@ -298,6 +302,7 @@ def _resolve_with(
             "dim": unit_dims[unit_codes[first_pos]],
             "unit_code": unit_codes[first_pos],
             "start": start[first_pos],
+            "end": end[first_pos],
             "pin_id": pin_values[pin_codes[first_pos]],
             "pin_set": pset_values[pset_codes[first_pos]],
         }
@@ -391,11 +396,15 @@ def _choose(keys: pd.DataFrame, index: CandidateIndex) -> pd.DataFrame:
     m = pd.concat(parts, ignore_index=True)
     # unit dimension must match (dimensionless-only factors match any unit); pins too
     m = m[(m["activity_dim"] == m["dim"]) | (m["activity_dim"] == "")]
+    # period classes: 0 valid on the period start; 1 valid for part of the period (starts inside
+    # it); 2 nearest earlier factor; 3 record without period (latest factor); 9 later only
     no_start = m["start"] == _NO_DAY
     exact = (m["vf"] <= m["start"]) & (m["start"] <= m["vt"])
+    overlap = (m["vf"] > m["start"]) & (m["vf"] <= m["end"])
     earlier = m["vt"] < m["start"]
-    period_class = np.where(no_start, 2, np.where(exact, 0, np.where(earlier, 1, 9)))
-    distance = np.where(no_start, -m["vt"].to_numpy(), np.where(earlier, m["start"] - m["vt"], 0))
+    period_class = np.select([no_start, exact, overlap, earlier], [3, 0, 1, 2], 9)
+    distance = np.select([no_start, overlap, earlier],
+                         [-m["vt"].to_numpy(), m["vf"] - m["start"], m["start"] - m["vt"]], 0)
     m = m.assign(period_class=period_class, distance=distance)
     m = m[(m["period_class"] != 9) | m["pinned"]]
     m = m.sort_values(
@@ -495,10 +504,12 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
         ),
         pd.Series(
             np.select(
-                [period_class == 0, pinned & (period_class != 2), period_class == 1],
+                [period_class == 0, pinned & (period_class != 3), period_class == 1, period_class == 2],
                 [
                     "valid " + valid,
                     "pinned factor valid " + valid + " does not cover the period",
+                    "PARTIAL PERIOD: factor valid " + valid + " covers only part of the period starting "
+                    + start_text,
                     "PERIOD FALLBACK: no factor valid on " + start_text + "; nearest earlier valid " + valid,
                 ],
                 "record has no period; latest factor valid " + valid,
@@ -519,8 +530,8 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
         np.where(pinned, "pinned", ""),
         np.select([proxy, depth > 0], ["regional_proxy", "region_fallback"], ""),
         np.select(
-            [period_class == 0, pinned & (period_class != 2), period_class == 1],
-            ["", "pinned_period_mismatch", "period_fallback"],
+            [period_class == 0, pinned & (period_class != 3), period_class == 1, period_class == 2],
+            ["", "pinned_period_mismatch", "partial_period_validity", "period_fallback"],
             "no_period",
         ),
         np.where(ties > 1, "ambiguous_choice", ""),

@@ -1,0 +1,31 @@
+"""What every inventory method needs to know about the run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from carbonledger.factors.store import FactorStore, default_store
+
+__all__ = ["RunContext"]
+
+
+@dataclass
+class RunContext:
+    """The run's factor sets (priority order), GWP set, reporting year and input label."""
+
+    factor_sets: list[str]
+    gwp: str = "AR6"
+    reporting_year: int | None = None
+    source: str | None = None
+    store: FactorStore = field(default_factory=default_store)
+
+    def sets_with_parameter(self, parameter: str) -> list[str]:
+        """The run's set references whose editions hold rows of ``parameter``."""
+        out = []
+        for ref in self.factor_sets:
+            for full_id in self.store.resolve_ref(ref):
+                factor_set = self.store.load(full_id)
+                if "factors" in factor_set.tables and (factor_set.factors["parameter"] == parameter).any():
+                    out.append(ref)
+                    break
+        return out

@@ -1,0 +1,332 @@
+"""Run a corporate inventory: read → validate → resolve → calculate → result.
+
+Records are routed to one method each (one-way data flow; every method returns rows in the
+same long format, :mod:`carbonledger.inventory.methods._rows`):
+
+=========================================  ==========================================
+record                                     method
+=========================================  ==========================================
+inline ``emission_factor``                 :func:`~.methods.inline.inline_method`
+``refrigerant/…``, ``fugitive/…``          :func:`~.methods.refrigerants.refrigerant_method`
+process with ``mass_balance[_cn]``         :func:`~.methods.mass_balance.mass_balance_method`
+fuel with ``method=mee``, or a resolved    :func:`~.methods.carbon_content.carbon_content_method`
+factor holding carbon-content parameters
+``production/…``                           none (output data for intensities)
+everything else                            :func:`~.methods.factor.factor_method`
+electricity (and heat) in addition         market-based :func:`~.scope2.market_based`
+=========================================  ==========================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from carbonledger.errors import Problem
+from carbonledger.factors.resolve import Resolution, resolve
+from carbonledger.factors.store import FactorStore, default_store
+from carbonledger.inventory.activity_table import ActivityTable, validate_activities
+from carbonledger.inventory.context import RunContext
+from carbonledger.inventory.methods._rows import RESULT_COLUMNS, MethodOutput, empty_rows
+from carbonledger.inventory.methods.carbon_content import carbon_content_method
+from carbonledger.inventory.methods.factor import factor_method, resolution_frame
+from carbonledger.inventory.methods.inline import inline_method
+from carbonledger.inventory.methods.mass_balance import mass_balance_method
+from carbonledger.inventory.methods.refrigerants import refrigerant_method
+from carbonledger.inventory.result import InventoryResult, scope_key
+from carbonledger.inventory.scope2 import InstrumentTable, market_based, validate_instruments
+from carbonledger.io.tables import RawTable, read_table
+
+__all__ = ["DEFAULT_FACTOR_SETS", "run_inventory"]
+
+DEFAULT_FACTOR_SETS = (
+    "cn-electricity",
+    "cn-heat-default",
+    "cn-fuel-gbt32151-2024",
+    "desnz",
+    "epa-hub",
+    "owid-ember",
+)
+"""Default priority: China grid, heat and fuel defaults, then UK DESNZ, US EPA, and the OWID/Ember
+location-based fallback. Regions decide which applies: a CN-CQ record never matches a GB factor."""
+
+Progress = Callable[[str, float], None]
+
+_RECORD_COLUMNS = (
+    "record_id",
+    "row",
+    "entity",
+    "period",
+    "region",
+    "activity",
+    "quantity",
+    "unit",
+    "description",
+    "scope",
+    "category",
+)
+
+
+def run_inventory(
+    activities: str | Path | pd.DataFrame | RawTable,
+    *,
+    instruments: str | Path | pd.DataFrame | RawTable | None = None,
+    factor_sets: Sequence[str] | None = None,
+    gwp: str = "AR6",
+    year: int | None = None,
+    default_region: str | None = None,
+    store: FactorStore | None = None,
+    progress: Progress | None = None,
+) -> InventoryResult:
+    """Compute a Scope 1 and 2 (location- and market-based) inventory from activity data.
+
+    Never raises for bad input rows: every problem is in ``result.problems`` and rows with
+    errors are listed in ``result.rows_rejected`` (rows read = computed + rejected).
+    """
+
+    def tick(stage: str, fraction: float) -> None:
+        if progress is not None:
+            progress(stage, fraction)
+
+    raw = activities if isinstance(activities, RawTable) else read_table(activities)
+    tick("validate", 0.05)
+    table = validate_activities(raw, reporting_year=year, default_region=default_region)
+    ctx = RunContext(
+        factor_sets=list(factor_sets or DEFAULT_FACTOR_SETS),
+        gwp=gwp.upper(),
+        reporting_year=year,
+        source=raw.source,
+        store=store or default_store(),
+    )
+    instrument_table: InstrumentTable | None = None
+    if instruments is not None:
+        raw_i = (
+            instruments
+            if isinstance(instruments, RawTable)
+            else read_table(instruments, preferred_sheets=("instruments", "合同工具"))
+        )
+        instrument_table = validate_instruments(raw_i, year)
+        instrument_table.instruments.attrs["source"] = raw_i.source
+    records = table.records.copy()
+    records["pos"] = np.arange(len(records))
+    mobile = (
+        (records["kind"] == "fuel")
+        & (records["method"] == "mobile")
+        & (records["category"] == "stationary_combustion")
+    )
+    records.loc[mobile, "category"] = "mobile_combustion"
+    outputs = _compute(records, ctx, instrument_table, tick)
+    tick("assemble", 0.9)
+    result = _assemble(table, records, outputs, ctx, instrument_table)
+    tick("done", 1.0)
+    return result
+
+
+def _compute(
+    records: pd.DataFrame,
+    ctx: RunContext,
+    instruments: InstrumentTable | None,
+    tick: Callable[[str, float], None],
+) -> list[MethodOutput]:
+    kind = records["kind"].to_numpy(dtype=object)
+    method = records["method"].to_numpy(dtype=object)
+    inline = ~np.isnan(records["emission_factor"].to_numpy())
+    scope2 = np.isin(kind, ["electricity", "heat"]) & (records["scope"].to_numpy(dtype=object) == "2")
+    supplier_market = scope2 & inline & (method == "market")
+    fugitive = np.isin(kind, ["refrigerant", "fugitive"]) & ~inline
+    mass_balance = (kind == "process") & np.isin(method, ["mass_balance", "mass_balance_cn"])
+    mee = (kind == "fuel") & (method == "mee") & ~inline
+    production = kind == "production"
+    inline_rows = inline & ~supplier_market
+    factor_rows = ~(inline | fugitive | mass_balance | mee | production)
+    outputs: list[MethodOutput] = []
+    tick("inline, fugitive, mass balance", 0.1)
+    outputs.append(inline_method(records[inline_rows], ctx))
+    outputs.append(refrigerant_method(records[fugitive], ctx))
+    outputs.append(mass_balance_method(records[mass_balance], ctx))
+    tick("resolve factors", 0.2)
+    factor_out, _, parameter_only = factor_method(records[factor_rows], ctx)
+    outputs.append(factor_out)
+    tick("carbon-content method", 0.6)
+    mee_records = pd.concat([records[mee], parameter_only]) if len(parameter_only) else records[mee]
+    outputs.append(_carbon_content(mee_records, ctx))
+    location = pd.concat([o.rows for o in outputs], ignore_index=True)
+    tick("scope 2 market-based", 0.75)
+    elec = records[scope2 & (kind == "electricity") & ~np.isin(records["pos"], factor_out.rejected)]
+    market = market_based(
+        elec[elec["method"] != "market"] if supplier_market.any() else elec, instruments, ctx, location
+    )
+    outputs.append(market)
+    outputs.append(_supplier_specific(records[supplier_market], ctx))
+    outputs.append(_heat_market(records[scope2 & (kind == "heat") & ~inline], location))
+    return outputs
+
+
+def _carbon_content(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
+    if sub.empty:
+        return MethodOutput(empty_rows())
+    measured_all = (
+        ~np.isnan(sub["ncv"].to_numpy())
+        & ~np.isnan(sub["carbon_content"].to_numpy())
+        & ~np.isnan(sub["oxidation_factor"].to_numpy())
+    )
+    outputs = []
+    if measured_all.any():
+        outputs.append(carbon_content_method(sub[measured_all], ctx, None))
+    rest = sub[~measured_all]
+    if len(rest):
+        sets = ctx.sets_with_parameter("carbon_content")
+        if not sets:
+            problems = [
+                Problem(
+                    "the carbon-content (mee) method needs default NCV/carbon content/oxidation "
+                    "from a factor set, and none of the run's sets has them",
+                    file=ctx.source,
+                    row=int(r),
+                    field="method",
+                    record_id=str(i),
+                    accepted="add a China fuel-default set, e.g. --factors cn-fuel-gbt32151-2024, or "
+                    "give ncv, carbon_content and oxidation_factor on the record",
+                )
+                for r, i in zip(rest["row"], rest["record_id"], strict=True)
+            ]
+            outputs.append(MethodOutput(empty_rows(), rest["pos"].to_numpy(dtype=np.int64), problems))
+        else:
+            resolution = resolve(
+                resolution_frame(rest), sets, store=ctx.store, raise_on_missing=False, file=ctx.source
+            )
+            ok = resolution.table["factor_id"].notna().to_numpy()
+            out = carbon_content_method(rest[ok], ctx, _subset(resolution, ok))
+            out.problems = resolution.problems + out.problems
+            out.rejected = np.concatenate([out.rejected, rest["pos"].to_numpy()[~ok]])
+            outputs.append(out)
+    return MethodOutput(
+        pd.concat([o.rows for o in outputs], ignore_index=True) if outputs else empty_rows(),
+        np.concatenate([o.rejected for o in outputs]) if outputs else np.zeros(0, dtype=np.int64),
+        [p for o in outputs for p in o.problems],
+    )
+
+
+def _subset(resolution: Resolution, keep: npt.NDArray[np.bool_]) -> Resolution:
+    return Resolution(
+        table=resolution.table[keep].reset_index(drop=True), index=resolution.index, problems=[]
+    )
+
+
+def _supplier_specific(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
+    """Electricity records with an inline supplier rate and ``method=market``: the rate is
+    market-based only; the location-based result still comes from the grid factor."""
+    if sub.empty:
+        return MethodOutput(empty_rows())
+    market = inline_method(sub, ctx)
+    market.rows["scope2_method"] = "market"
+    market.rows["method"] = "market:supplier_specific_record"
+    location, _, _ = factor_method(sub.assign(emission_factor=np.nan), ctx)
+    return MethodOutput(
+        pd.concat([market.rows, location.rows], ignore_index=True),
+        np.concatenate([market.rejected, location.rejected]),
+        market.problems + location.problems,
+    )
+
+
+def _heat_market(sub: pd.DataFrame, location: pd.DataFrame) -> MethodOutput:
+    """Purchased heat/steam: without supplier-specific data the market-based result equals the
+    location-based one (Scope 2 Guidance Table 6.3), flagged."""
+    rows_ = location[location["record_pos"].isin(sub["pos"])].copy()
+    rows_["scope2_method"] = "market"
+    rows_["method"] = "market:heat_location_factor"
+    rows_["flags"] = (rows_["flags"].astype(str) + "|heat_no_supplier_specific_factor").str.strip("|")
+    return MethodOutput(rows_)
+
+
+def _assemble(
+    table: ActivityTable,
+    records: pd.DataFrame,
+    outputs: list[MethodOutput],
+    ctx: RunContext,
+    instruments: InstrumentTable | None,
+) -> InventoryResult:
+    rows_ = (
+        pd.concat([o.rows for o in outputs if not o.rows.empty], ignore_index=True)
+        if any(not o.rows.empty for o in outputs)
+        else empty_rows()
+    )
+    rejected_pos: npt.NDArray[np.int64] = (
+        np.unique(np.concatenate([o.rejected for o in outputs])).astype(np.int64)
+        if outputs
+        else np.zeros(0, dtype=np.int64)
+    )
+    problems = list(table.problems) + [p for o in outputs for p in o.problems]
+    if instruments is not None:
+        problems += instruments.problems
+    # rows of rejected records are dropped entirely (a record is computed or reported, not both)
+    rows_ = rows_[~rows_["record_pos"].isin(rejected_pos)].reset_index(drop=True)
+    pos = rows_["record_pos"].to_numpy()
+    for column in _RECORD_COLUMNS:
+        rows_[column] = records[column].to_numpy()[pos]
+    kind = records["kind"].to_numpy()[pos]
+    scope = rows_["scope"].astype(object).to_numpy().copy()
+    scope[rows_["gas"].astype(str).to_numpy() == "CO2_biogenic"] = "outside_scopes"
+    scope[rows_["flags"].astype(str).str.contains("non_kyoto", regex=False).to_numpy()] = "memo_non_kyoto"
+    rows_["scope"] = scope
+    s2 = (rows_["scope"] == "2").to_numpy()
+    method2 = rows_["scope2_method"].astype(str).to_numpy().copy()
+    method2[s2 & (method2 == "")] = "location"
+    method2[~s2] = ""
+    rows_["scope2_method"] = method2
+    rows_["scope_key"] = scope_key(rows_["scope"], rows_["scope2_method"])
+    rows_["gwp"] = ctx.gwp
+    rows_["tco2e"] = rows_["co2e_kg"].to_numpy() / 1000.0
+    rows_["kind"] = kind
+    order = (
+        [
+            "record_id",
+            "row",
+            "entity",
+            "period",
+            "region",
+            "activity",
+            "quantity",
+            "unit",
+            "scope",
+            "category",
+            "scope_key",
+            "gas",
+            "mass_kg",
+            "co2e_kg",
+            "tco2e",
+            "gwp",
+        ]
+        + [c for c in RESULT_COLUMNS if c not in ("record_pos", "gas", "mass_kg", "co2e_kg")]
+        + ["kind", "description", "record_pos"]
+    )
+    rows_ = rows_[order]
+    rejected_rows = sorted(
+        set(table.rejected_rows) | {int(r) for r in records["row"].to_numpy()[rejected_pos]}
+    )
+    manifests = []
+    for ref in ctx.factor_sets:
+        try:
+            manifests += [ctx.store.load(i).manifest for i in ctx.store.resolve_ref(ref)]
+        except Exception:  # an unknown set is reported by resolution already
+            continue
+    result = InventoryResult(
+        records=records,
+        results=rows_,
+        problems=problems,
+        rows_read=table.rows_read,
+        rows_rejected=rejected_rows,
+        gwp=ctx.gwp,
+        reporting_year=ctx.reporting_year,
+        factor_sets=ctx.factor_sets,
+        manifests=manifests,
+        source=table.source,
+        instruments=instruments.instruments if instruments is not None else None,
+        instrument_rows_read=instruments.rows_read if instruments is not None else 0,
+        instrument_rows_rejected=instruments.rejected_rows if instruments is not None else [],
+    )
+    return result
