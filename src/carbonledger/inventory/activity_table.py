@@ -27,6 +27,12 @@ from carbonledger.activities import families, family_of, is_valid_key
 from carbonledger.errors import GWPError, Problem, Severity, UnitError
 from carbonledger.gwp import canonical_gas, gwp
 from carbonledger.inventory.categories import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
+from carbonledger.inventory.scope3.validate import (
+    SCOPE3_ALTERNATIVES,
+    SCOPE3_COLUMNS,
+    check_scope3,
+    derivable,
+)
 from carbonledger.io.tables import RawTable
 from carbonledger.periods import ACCEPTED as PERIOD_FORMS
 from carbonledger.periods import Period, parse_periods
@@ -91,6 +97,8 @@ _SCOPE3_ALTERNATIVES: dict[str, set[str]] = {
     "travel/": {"6", "7"},
     "water/": {"1", "5"},
 }
+COLUMNS.update(SCOPE3_COLUMNS)  # optional Scope 3 inputs (carbonledger.inventory.scope3.validate)
+_SCOPE3_ALTERNATIVES.update(SCOPE3_ALTERNATIVES)
 
 
 @dataclass
@@ -124,6 +132,8 @@ class _Checker:
         self.rows = frame["row"].to_numpy()
         ids = frame["record_id"] if "record_id" in frame.columns else pd.Series([""] * len(frame))
         self.ids = ids.astype(object).where(ids.notna(), "").astype(str).to_numpy()
+        self.suppressed: set[str] = set()
+        self.formula_cells: set[tuple[int, str]] = set()
 
     def flag(
         self,
@@ -140,6 +150,19 @@ class _Checker:
         positions = np.flatnonzero(mask)
         if len(positions) == 0:
             return
+        if column in self.suppressed:  # a missing column: reported once, for the header
+            return
+        if self.formula_cells and code != "formula":  # an emptied formula cell is reported once
+            keep = np.array([(int(self.rows[p]), column) not in self.formula_cells for p in positions])
+            if severity == "error":
+                self.bad[positions] = True
+            positions = positions[keep]
+            if values is not None:
+                values = [v for v, k in zip(list(values), keep, strict=True) if k]
+            if messages is not None:
+                messages = [m for m, k in zip(list(messages), keep, strict=True) if k]
+            if len(positions) == 0:
+                return
         column_values = (
             self.frame[column].to_numpy(dtype=object)
             if column in self.frame.columns
@@ -197,9 +220,23 @@ def validate_activities(
     raw: RawTable, *, reporting_year: int | None = None, default_region: str | None = None
 ) -> ActivityTable:
     """Validate a raw activity table; see the module docstring for the contract."""
-    frame = raw.frame
-    checker = _Checker(frame, raw)
+    frame = (
+        raw.frame if "row" in raw.frame.columns else raw.frame.assign(row=np.arange(2, len(raw.frame) + 2))
+    )
     rows_read = len(frame)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:  # validate the other columns anyway (all problems at once); these rows are rejected
+        blank = pd.Series([""] * rows_read, index=frame.index, dtype=object)
+        frame = frame.assign(**{c: blank for c in missing})
+    checker = _Checker(frame, raw)
+    checker.suppressed = set(missing)
+    errors = [p for p in raw.problems if p.severity == "error"]
+    no_header = list(raw.frame.columns) in ([], ["row"])  # nothing could be read
+    file_errors = [p for p in errors if p.row is None or no_header]
+    header_errors = [p for p in errors if p.row == 1 and not no_header]
+    for p in errors:  # reader problems about one line (e.g. too many values) reject that row
+        if p.row is not None and p.row > 1:
+            checker.bad[checker.rows == p.row] = True
     for (row, column), formula in sorted(raw.formula_cells.items()):
         checker.problems.append(
             Problem(
@@ -214,9 +251,8 @@ def validate_activities(
             )
         )
         checker.bad[np.flatnonzero(checker.rows == row)] = True
-    missing = [c for c in REQUIRED if c not in frame.columns]
-    structural_errors = [p for p in raw.problems if p.severity == "error" and p.row in (None, 1)]
-    if missing or structural_errors or rows_read == 0:
+    checker.formula_cells = set(raw.formula_cells)
+    if not file_errors:
         for column in missing:
             checker.problems.append(
                 Problem(
@@ -229,23 +265,19 @@ def validate_activities(
                     code="missing_column",
                 )
             )
-        if rows_read == 0 and not missing and not structural_errors:
-            checker.problems.append(
-                Problem(
-                    "the table has a header but no data rows",
-                    file=raw.source,
-                    sheet=raw.sheet,
-                    code="no_rows",
-                    accepted="one row per activity record",
-                )
+    if rows_read == 0 and not missing and not file_errors and not header_errors:
+        checker.problems.append(
+            Problem(
+                "the table has a header but no data rows",
+                file=raw.source,
+                sheet=raw.sheet,
+                code="no_rows",
+                accepted="one row per activity record",
             )
-        rejected = [int(r) for r in checker.rows]
-        return ActivityTable(
-            frame.iloc[0:0].copy(), checker.problems, raw.source, rows_read, rejected, reporting_year
         )
     known = set(COLUMNS) | {"row"}
     for column in frame.columns:
-        if column not in known and column:
+        if column not in known and column and not column.startswith("Unnamed:"):
             checker.problems.append(
                 Problem(
                     f"column {column!r} is not part of the activity table and is ignored",
@@ -307,7 +339,7 @@ def validate_activities(
     out["family"] = prefixes
     # -- quantity ---------------------------------------------------------------------------
     quantity, present, non_numeric = _numbers(frame, "quantity")
-    checker.flag(~present, "quantity", "quantity is empty", accepted="a number")
+    checker.flag(~present & ~derivable(frame), "quantity", "quantity is empty", accepted="a number")
     checker.flag(non_numeric, "quantity", "quantity is not a number", accepted="a number such as 1250.5")
     checker.flag(
         present & ~non_numeric & ~np.isfinite(quantity) & ~np.isnan(quantity),
@@ -413,7 +445,23 @@ def validate_activities(
     _check_ranges(checker, out)
     _check_inline_factor(checker, out)
     _check_methods(checker, out, kinds)
+    check_scope3(checker, frame, out)
 
+    if missing or header_errors or file_errors:
+        # the header is unusable: no row is computed; rows without a problem of their own
+        # still get one, so that every rejected row is accounted for
+        cause = "; ".join(
+            [f"required column {c!r} is missing" for c in missing] + [p.message for p in header_errors]
+        )
+        checker.suppressed = set()
+        checker.flag(
+            ~checker.bad,
+            missing[0] if missing else (header_errors[0].field or "") if header_errors else "",
+            f"row not computed because of the header problem(s) in row 1: {cause or 'see above'}",
+            values=[""] * int((~checker.bad).sum()),
+            accepted="fix the header row, then run again",
+            code="header_rejected",
+        )
     accepted = ~checker.bad
     records = out[accepted].reset_index(drop=True)
     rejected = [int(r) for r in checker.rows[checker.bad]]
@@ -589,17 +637,19 @@ def _check_inline_factor(checker: _Checker, out: pd.DataFrame) -> None:
 
 def _check_methods(checker: _Checker, out: pd.DataFrame, kinds: npt.NDArray[np.object_]) -> None:
     method = out["method"].to_numpy(dtype=object)
-    messages = []
-    mask = np.zeros(len(out), dtype=bool)
-    for i in np.flatnonzero(method != ""):
-        allowed = _METHODS.get(str(kinds[i]))
-        if allowed is not None and method[i] not in allowed:
-            mask[i] = True
-            messages.append(
-                f"method {method[i]!r} is not available for {kinds[i]} activities "
-                f"(accepted: {', '.join(sorted(a for a in allowed if a))})"
-            )
-    checker.flag(mask, "method", messages=messages, code="method")
+    pairs = pd.MultiIndex.from_arrays([kinds.astype(str), method.astype(str)])
+    codes, uniques = pd.factorize(pairs)
+    for k, (kind, name) in enumerate(uniques):  # distinct (kind, method) pairs only
+        allowed = _METHODS.get(kind)
+        if name == "" or allowed is None or name in allowed:
+            continue
+        checker.flag(
+            codes == k,
+            "method",
+            f"method {name!r} is not available for {kind} activities",
+            accepted=", ".join(sorted(a for a in allowed if a)) + " (or empty for the default)",
+            code="method",
+        )
     refrigerant = np.isin(kinds, ["refrigerant", "fugitive"])
     screening = refrigerant & (method == "screening")
     checker.flag(

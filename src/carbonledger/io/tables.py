@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +43,11 @@ class RawTable:
     formula_cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, column) -> formula
 
 
+def _no_rows() -> pd.DataFrame:
+    """The frame of a table that could not be read: no records, but the ``row`` column."""
+    return pd.DataFrame({"row": pd.Series(dtype="int64")})
+
+
 def _problem(source: str, message: str, **kw: object) -> Problem:
     return Problem(message, file=source, **kw)  # type: ignore[arg-type]
 
@@ -62,12 +69,10 @@ def read_table(
     path = Path(data)
     source = label or path.name
     if not path.exists():
-        return RawTable(
-            pd.DataFrame(), source, problems=[_problem(source, "file not found", value=str(path))]
-        )
+        return RawTable(_no_rows(), source, problems=[_problem(source, "file not found", value=str(path))])
     if path.stat().st_size == 0:
         return RawTable(
-            pd.DataFrame(),
+            _no_rows(),
             source,
             problems=[
                 _problem(
@@ -83,10 +88,15 @@ def read_table(
     if zipfile.is_zipfile(path):
         return _read_xlsx(path, source, sheet, tuple(preferred_sheets))
     return RawTable(
-        pd.DataFrame(),
+        _no_rows(),
         source,
         problems=[
-            _problem(source, f"unsupported file type {suffix or '(none)'}", accepted=".csv, .tsv or .xlsx")
+            _problem(
+                source,
+                f"unsupported file type {suffix or '(none)'}"
+                + (" (Excel 97-2003 workbook)" if suffix == ".xls" else ""),
+                accepted=".csv, .tsv or .xlsx (in Excel: Save As 'Excel Workbook (*.xlsx)')",
+            )
         ],
     )
 
@@ -123,6 +133,7 @@ def _header_problems(columns: list[str], source: str, sheet: str | None = None) 
                     sheet=sheet,
                     row=1,
                     field=name,
+                    accepted="each column name once",
                     code="duplicate_header",
                 )
             )
@@ -134,7 +145,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        if value != value:  # NaN
+        if math.isnan(value):
             return ""
         return (
             repr(value) if not value.is_integer() else str(int(value)) if abs(value) < 1e15 else repr(value)
@@ -165,7 +176,7 @@ def _read_csv(path: Path, source: str, delimiter: str) -> RawTable:
             )
         except UnicodeDecodeError:
             return RawTable(
-                pd.DataFrame(),
+                _no_rows(),
                 source,
                 problems=[
                     _problem(source, "file is neither UTF-8 nor GB18030 text", accepted="a UTF-8 CSV file")
@@ -173,7 +184,7 @@ def _read_csv(path: Path, source: str, delimiter: str) -> RawTable:
             )
     if "\x00" in text[:4096]:
         return RawTable(
-            pd.DataFrame(),
+            _no_rows(),
             source,
             problems=[
                 _problem(
@@ -183,38 +194,109 @@ def _read_csv(path: Path, source: str, delimiter: str) -> RawTable:
                 )
             ],
         )
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_values=[],
-            sep=delimiter,
-            skipinitialspace=True,
-            quoting=csv.QUOTE_MINIMAL,
+    first_line = text.split("\n", 1)[0]
+    if delimiter == "," and "," not in first_line and (";" in first_line or "\t" in first_line):
+        sep = "';'" if ";" in first_line else "a tab"
+        return RawTable(
+            _no_rows(),
+            source,
+            problems=[
+                _problem(
+                    source,
+                    f"the header row is separated by {sep}, not by commas",
+                    row=1,
+                    value=first_line[:80],
+                    accepted="comma-separated values (in Excel: Save As 'CSV UTF-8 (Comma delimited)'), "
+                    "a .tsv file for tabs, or the .xlsx workbook itself",
+                    code="delimiter",
+                )
+            ],
         )
+    try:
+        with warnings.catch_warnings():
+            # pandas only warns (and drops values) when a line has more values than the header
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                na_values=[],
+                sep=delimiter,
+                skipinitialspace=True,
+                quoting=csv.QUOTE_MINIMAL,
+                index_col=False,
+                skip_blank_lines=False,
+            )
+        lines: list[int] | None = None
     except pd.errors.EmptyDataError:
         return RawTable(
-            pd.DataFrame(),
+            _no_rows(),
             source,
             problems=[
                 _problem(source, "the file has no header row", accepted="a header row naming the columns")
             ],
         )
-    except pd.errors.ParserError as exc:
-        return RawTable(
-            pd.DataFrame(),
-            source,
-            problems=[
-                _problem(
-                    source, f"malformed CSV: {exc}", accepted="comma-separated values, one record per line"
-                )
-            ],
-        )
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        # error path only: re-read with the csv module to report EVERY line with too many values
+        frame, lines, ragged = _read_ragged(text, delimiter, source)
+        problems += ragged
+    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
+    problems += _header_problems([h.strip() for h in header], source)
     frame.columns = [str(c).strip() for c in frame.columns]
-    problems += _header_problems(list(frame.columns), source)
-    frame["row"] = range(2, len(frame) + 2)
+    if lines is None:
+        lines = _record_lines(text, len(frame), delimiter)
+    frame["row"] = lines
+    blank = (frame.drop(columns="row") == "").all(axis=1).to_numpy()
+    if blank.any():  # blank lines are skipped, but line numbers stay those of the file
+        frame = frame[~blank].reset_index(drop=True)
     return RawTable(frame, source, problems=problems)
+
+
+def _record_lines(text: str, n_records: int, delimiter: str) -> list[int]:
+    """The file line on which each record starts (the header is line 1).
+
+    One record per line is the fast path; a quoted value spanning lines shifts the
+    numbering, so then the lines are counted with the csv module.
+    """
+    n_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if n_lines == n_records + 1:
+        return list(range(2, n_records + 2))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader, None)
+    starts: list[int] = []
+    previous_end = reader.line_num
+    for _ in reader:
+        starts.append(previous_end + 1)
+        previous_end = reader.line_num
+    return (starts + list(range(previous_end + 1, previous_end + 1 + n_records)))[:n_records]
+
+
+def _read_ragged(text: str, delimiter: str, source: str) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """Records of a CSV with lines holding more values than the header has columns."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    header = [h.strip() for h in next(reader, [])]
+    width = len(header)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    previous_end = reader.line_num
+    for values in reader:
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if len(values) > width and any(v.strip() for v in values[width:]):
+            problems.append(
+                _problem(
+                    source,
+                    f"the line has {len(values)} values but the header has {width} columns",
+                    row=line,
+                    value=delimiter.join(values)[:80],
+                    accepted="one value per header column; quote values that contain a comma",
+                    code="ragged_line",
+                )
+            )
+        records.append((values + [""] * width)[:width])
+        lines.append(line)
+    return pd.DataFrame(records, columns=header, dtype=object), lines, problems
 
 
 def _read_xlsx(path: Path, source: str, sheet: str | None, preferred: tuple[str, ...]) -> RawTable:
@@ -225,7 +307,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | None, preferred: tuple[str,
         workbook = load_workbook(path, data_only=False, read_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         return RawTable(
-            pd.DataFrame(),
+            _no_rows(),
             source,
             problems=[
                 _problem(
@@ -239,7 +321,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | None, preferred: tuple[str,
     if sheet is not None:
         if sheet not in names:
             return RawTable(
-                pd.DataFrame(),
+                _no_rows(),
                 source,
                 problems=[_problem(source, f"sheet {sheet!r} not found", accepted=", ".join(names))],
             )
@@ -264,7 +346,7 @@ def _read_xlsx(path: Path, source: str, sheet: str | None, preferred: tuple[str,
     rows = list(ws.iter_rows(values_only=False))
     if not rows:
         return RawTable(
-            pd.DataFrame(),
+            _no_rows(),
             source,
             sheet=chosen,
             problems=[
