@@ -151,7 +151,9 @@ def test_goods_annex_ii_flags(store: FactorStore) -> None:
     assert g.loc["28141000", "direct_only"] == "false"
     # every aggregated goods category is either wholly Annex II or wholly not
     assert g.groupby("category")["direct_only"].nunique().max() == 1
-    assert len(g) == 569
+    # 569 report-structure codes + the 3 urea codes of the 2025 CN (3102 10 12/15/19)
+    assert len(g) == 572
+    assert g.loc["31021019", "flags"] == "added_from_IR_2025_2620"
 
 
 def test_parameters_cite_law_and_carry_flags(store: FactorStore) -> None:

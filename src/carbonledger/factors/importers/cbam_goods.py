@@ -6,6 +6,9 @@ Edition ``23.00``:
 * ``cbam_goods_cn.json`` (opencbam 0.1.0, Apache-2.0): the 569 eight-digit CN codes of
   the sheet 'CL CBAMGoods' of the EU "CBAM Report Structure ver 23.00" (Annex I of
   Reg. (EU) 2023/956), with aggregated goods category and greenhouse gas;
+* ``benchmarks_2620.json`` (opencbam): the CN codes of IR (EU) 2025/2620, which follow the
+  CN in force in the definitive period (the urea subheading 3102 10 10 was split into
+  3102 10 12/15/19); codes missing from the report structure are added, flagged;
 * ``annex_ii_direct_only.csv`` (authored by carbonledger): Annex II of Reg. (EU)
   2023/956 — "List of goods for which only direct emissions are to be taken into
   account" — transcribed from the verbatim text quoted in the research note [RN] §1.2,
@@ -46,6 +49,7 @@ VERSION = "1"
 SCHEMA = "cbam_goods/1"
 GOODS = "cbam_goods_cn.json"
 ANNEX_II = "annex_ii_direct_only.csv"
+BENCHMARKS = "benchmarks_2620.json"
 
 EDITIONS = {
     "23.00": Source(
@@ -55,6 +59,12 @@ EDITIONS = {
                 source_url="https://pypi.org/project/opencbam/0.1.0/",
                 retrieved_from="shared/data/eu_cbam (opencbam/engine/data/cbam_goods_cn.json)",
                 expected_sha256="778b9ddbb5b4ad8d69ef8243af3e4f2fe24847e55109cede971da7c900de6394",
+            ),
+            OriginalSpec(
+                BENCHMARKS,
+                source_url="https://pypi.org/project/opencbam/0.1.0/",
+                retrieved_from="shared/data/eu_cbam (opencbam/engine/data/benchmarks_2620.json)",
+                expected_sha256="dcd9167ac696200179f9d631679c42cd6b298792e1ec56237eec4d4f51c3995b",
             ),
             OriginalSpec(
                 ANNEX_II,
@@ -80,6 +90,7 @@ COLUMNS = [
     "direct_only",
     "annex_ii_ref",
     "source_ref",
+    "flags",
 ]
 
 # Report-structure category names → aggregated goods categories as spelled in the
@@ -137,6 +148,43 @@ def annex_ii_match(cn: str, rules: list[tuple[str, str, str]]) -> tuple[bool, st
     return True, best[2]
 
 
+def _add_definitive_codes(
+    records: list[dict[str, str]], originals_dir: Path, rules: list[tuple[str, str, str]]
+) -> None:
+    """The report structure v23.00 lists CN codes of the transitional period. IR 2025/2620
+    (definitive period) uses the CN in force from 2025, which split 3102 10 10 (urea) into
+    3102 10 12/15/19. Codes of 2025/2620 missing from the report structure are added with
+    the category and GHG of the report-structure codes under the same 6-digit subheading
+    (flag ``added_from_IR_2025_2620``); report-structure codes absent from 2025/2620 are
+    flagged ``not_in_IR_2025_2620`` (kept, as imports may still be declared under them)."""
+    data = json.loads((originals_dir / BENCHMARKS).read_text(encoding="utf-8"))
+    definitive = {cn_digits(row["cn_code"]): (index, row) for index, row in enumerate(data)}
+    known = {r["cn8"]: r for r in records}
+    for cn, (index, row) in sorted(definitive.items()):
+        if cn in known:
+            continue
+        siblings = [r for r in records if r["cn8"][:6] == cn[:6]]
+        if not siblings:
+            raise FactorSetError(f"{BENCHMARKS} record {index}: CN {cn} has no report-structure sibling")
+        sibling = siblings[0]
+        direct_only, ref = annex_ii_match(cn, rules)
+        records.append(
+            {
+                **sibling,
+                "cn8": cn,
+                "cn_display": row["cn_code"],
+                "description": row["description"],
+                "direct_only": "true" if direct_only else "false",
+                "annex_ii_ref": ref if direct_only else "",
+                "source_ref": f"{BENCHMARKS} record {index} (category and GHG of {sibling['cn8']})",
+                "flags": "added_from_IR_2025_2620",
+            }
+        )
+    for record in records:
+        if record["cn8"] not in definitive and record["sector"] != "electricity":
+            record["flags"] = "not_in_IR_2025_2620"
+
+
 def build(edition: str, originals_dir: Path) -> Built:
     if edition not in EDITIONS:
         raise FactorSetError(f"{SET_ID}: unknown edition {edition!r}")
@@ -160,8 +208,10 @@ def build(edition: str, originals_dir: Path) -> Built:
                 "direct_only": "true" if direct_only else "false",
                 "annex_ii_ref": ref if direct_only else "",
                 "source_ref": f"{GOODS} goods[{index}]",
+                "flags": "",
             }
         )
+    _add_definitive_codes(records, originals_dir, rules)
     table = pd.DataFrame.from_records(records, columns=COLUMNS)
     if table["cn8"].duplicated().any():
         raise FactorSetError(f"{GOODS}: duplicate CN codes {sorted(table[table['cn8'].duplicated()]['cn8'])}")
