@@ -39,6 +39,8 @@ from carbonledger.inventory.methods.mass_balance import mass_balance_method
 from carbonledger.inventory.methods.refrigerants import refrigerant_method
 from carbonledger.inventory.result import InventoryResult, scope_key
 from carbonledger.inventory.scope2 import InstrumentTable, market_based, validate_instruments
+from carbonledger.inventory.scope3.dispatch import is_scope3, scope3_method
+from carbonledger.inventory.scope3.inputs import FootprintInput, Scope3Inputs, load_scope3_inputs
 from carbonledger.io.tables import RawTable, read_table
 
 __all__ = ["DEFAULT_FACTOR_SETS", "run_inventory"]
@@ -81,11 +83,19 @@ def run_inventory(
     default_region: str | None = None,
     store: FactorStore | None = None,
     progress: Progress | None = None,
+    exchange_rates: str | Path | pd.DataFrame | RawTable | None = None,
+    deflators: str | Path | pd.DataFrame | RawTable | None = None,
+    supplier_footprints: FootprintInput | None = None,
+    eeio_margins: str = "with",
 ) -> InventoryResult:
     """Compute a Scope 1 and 2 (location- and market-based) inventory from activity data.
 
     Never raises for bad input rows: every problem is in ``result.problems`` and rows with
     errors are listed in ``result.rows_rejected`` (rows read = computed + rejected).
+
+    Scope 3 inputs (:mod:`carbonledger.inventory.scope3.inputs`): ``exchange_rates`` and
+    ``deflators`` tables for spend-based records, ``supplier_footprints`` (PACT JSON files,
+    a directory, or a supplier table), ``eeio_margins`` ``"with"``/``"without"``.
     """
 
     def tick(stage: str, fraction: float) -> None:
@@ -119,7 +129,14 @@ def run_inventory(
         & (records["category"] == "stationary_combustion")
     )
     records.loc[mobile, "category"] = "mobile_combustion"
-    outputs = _compute(records, ctx, instrument_table, tick)
+    scope3_inputs = load_scope3_inputs(
+        exchange_rates=exchange_rates,
+        deflators=deflators,
+        supplier_footprints=supplier_footprints,
+        eeio_margins=eeio_margins,
+    )
+    outputs = _compute(records, ctx, instrument_table, tick, scope3_inputs)
+    outputs.append(MethodOutput(empty_rows(), problems=scope3_inputs.problems))
     tick("assemble", 0.9)
     result = _assemble(table, records, outputs, ctx, instrument_table)
     tick("done", 1.0)
@@ -131,6 +148,7 @@ def _compute(
     ctx: RunContext,
     instruments: InstrumentTable | None,
     tick: Callable[[str, float], None],
+    scope3_inputs: Scope3Inputs | None = None,
 ) -> list[MethodOutput]:
     kind = records["kind"].to_numpy(dtype=object)
     method = records["method"].to_numpy(dtype=object)
@@ -141,11 +159,13 @@ def _compute(
     mass_balance = (kind == "process") & np.isin(method, ["mass_balance", "mass_balance_cn"])
     mee = (kind == "fuel") & (method == "mee") & ~inline
     production = kind == "production"
-    inline_rows = inline & ~supplier_market
-    factor_rows = ~(inline | fugitive | mass_balance | mee | production)
+    scope3 = is_scope3(records)  # Scope 3 methods: carbonledger.inventory.scope3.dispatch
+    inline_rows = inline & ~supplier_market & ~scope3
+    factor_rows = ~(inline | fugitive | mass_balance | mee | production | scope3)
     outputs: list[MethodOutput] = []
     tick("inline, fugitive, mass balance", 0.1)
     outputs.append(inline_method(records[inline_rows], ctx))
+    outputs.append(scope3_method(records[scope3], ctx, scope3_inputs))
     outputs.append(refrigerant_method(records[fugitive], ctx))
     outputs.append(mass_balance_method(records[mass_balance], ctx))
     tick("resolve factors", 0.2)

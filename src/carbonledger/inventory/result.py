@@ -23,6 +23,7 @@ import pandas as pd
 from carbonledger.errors import Problem
 from carbonledger.factors.manifest import Manifest
 from carbonledger.inventory.categories import category_info
+from carbonledger.inventory.scope3.summary import scope3_summary, scope3_totals
 
 __all__ = ["InventoryResult", "scope_key"]
 
@@ -103,6 +104,7 @@ class InventoryResult:
             "by_period": _fsum_by(in_location, "period"),
             "biogenic_co2_t": by_scope.get("outside_scopes", 0.0),
             "memo_non_kyoto_tco2e": by_scope.get("memo_non_kyoto", 0.0),
+            **scope3_totals(r),  # by_method, scope3_data_quality (carbonledger.inventory.scope3)
         }
 
     def summary_table(self, by: str) -> pd.DataFrame:
@@ -137,6 +139,7 @@ class InventoryResult:
         out: dict[str, Any] = {"totals": self.totals()}
         if include_records:
             out["records"] = self._json_records()
+        out["scope3"] = scope3_summary(self.results)
         out["problems"] = [p.to_dict() for p in self.problems]
         out["meta"] = {
             "source": self.source,

@@ -35,9 +35,19 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "parameters",
     "lineage",
     "flags",
+    # Scope 3 method and data quality (carbonledger.inventory.scope3); empty for Scopes 1-2
+    "s3_method",
+    "data_type",
+    "dqi_technological",
+    "dqi_temporal",
+    "dqi_geographical",
+    "dqi_completeness",
+    "dqi_reliability",
+    "dqi_score",
 )
 
-_FLOAT = {"mass_kg", "co2e_kg", "factor_value"}
+_FLOAT = {"mass_kg", "co2e_kg", "factor_value", "dqi_technological", "dqi_temporal", "dqi_geographical",
+          "dqi_completeness", "dqi_reliability", "dqi_score"}
 
 
 @dataclass

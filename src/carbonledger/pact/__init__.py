@@ -1,0 +1,1 @@
+"""PACT (Partnership for Carbon Transparency) product footprints: reading (``reader``)."""
