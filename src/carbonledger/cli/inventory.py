@@ -48,6 +48,32 @@ def inventory(
     output_format: Annotated[
         OutputFormat, typer.Option("--format", help="xlsx, csv or json")
     ] = OutputFormat.xlsx,
+    exchange_rates: Annotated[
+        Path | None,
+        typer.Option(
+            "--exchange-rates",
+            help="Scope 3 spend: exchange-rate table (from_currency, to_currency, year, rate, source, date)",
+        ),
+    ] = None,
+    deflators: Annotated[
+        Path | None,
+        typer.Option(help="Scope 3 spend: price-index table (currency, year, index, series, source, date)"),
+    ] = None,
+    suppliers: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--suppliers",
+            help="Scope 3 supplier footprints: PACT JSON file(s), a folder of them, or a supplier table "
+            "(repeat the option)",
+        ),
+    ] = None,
+    eeio_margins: Annotated[
+        str,
+        typer.Option(
+            "--eeio-margins",
+            help="EEIO factors with margins (purchaser price, cradle to shelf) or without (cradle to gate)",
+        ),
+    ] = "with",
     partial: Annotated[
         bool,
         typer.Option(
@@ -85,6 +111,10 @@ def inventory(
                 year=year,
                 default_region=region,
                 progress=progress,
+                exchange_rates=exchange_rates,
+                deflators=deflators,
+                supplier_footprints=suppliers or None,
+                eeio_margins=eeio_margins,
             )
     except CarbonLedgerError as exc:
         raise typer.Exit(fail(exc)) from None
@@ -105,7 +135,7 @@ def inventory(
     console.print(
         f"[bold]{result.rows_computed}[/] of {result.rows_read} rows computed ({result.gwp}); "
         f"Scope 1 {totals['by_scope']['1']:,.3f} t, Scope 2 location {totals['by_scope']['2_location']:,.3f} t, "
-        f"market {totals['by_scope']['2_market']:,.3f} t CO2e" + (f" → {out}" if out != "-" else ""),
+        f"market {totals['by_scope']['2_market']:,.3f} t, Scope 3 {totals['by_scope']['3']:,.3f} t CO2e" + (f" → {out}" if out != "-" else ""),
         highlight=False,
     )
     if errors:
