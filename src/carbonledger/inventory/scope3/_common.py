@@ -256,7 +256,10 @@ def run_prepared(prep: Prepared | None, ctx: RunContext) -> MethodOutput:
             t["factor_region"].astype(object).to_numpy(),
             prep.proxy,
         )
-    rows = tag(out.rows, prep, temporal=temporal, geographical=geographical)
+    # factor-based hybrid records are the secondary part of the hybrid method (the supplier's
+    # allocated Scope 1+2, in CO2e, is its primary part)
+    primary = np.isin(prep.s3_method, list(PRIMARY_METHODS)) & (prep.s3_method != "hybrid")
+    rows = tag(out.rows, prep, temporal=temporal, geographical=geographical, primary=primary)
     return MethodOutput(rows, np.array(sorted(set(rejected)), dtype=np.int64), problems)
 
 

@@ -148,8 +148,7 @@ def supplier_specific_method(sub: pd.DataFrame, ctx: RunContext, inputs: Scope3I
         + fmt(pcf) + " kg CO2e per " + fmt(amount) + " " + declared.astype(str)
         + " (excluding biogenic uptake)"
         + np.where(outside, "; record period outside the footprint's validity "
-                   + m["valid_from"].astype(str).str[:10].to_numpy() + ".."
-                   + m["valid_to"].astype(str).str[:10].to_numpy(), ""),
+                   + _day_text(m["valid_from"]) + ".." + _day_text(m["valid_to"]), ""),
     )
     keep = np.flatnonzero(ok)
     source = m["source"].astype(object).fillna("").to_numpy()
@@ -181,6 +180,11 @@ def supplier_specific_method(sub: pd.DataFrame, ctx: RunContext, inputs: Scope3I
     tagged = tag(out, prep_sorted, temporal=temporal_score(gap), geographical=np.ones(n), dqi_defaults=dqi)
     rejected = records["pos"].to_numpy(dtype=np.int64)[~ok]
     return MethodOutput(tagged, rejected, problems)
+
+
+def _day_text(values: pd.Series) -> npt.NDArray[np.object_]:
+    days = pd.to_datetime(values, errors="coerce")
+    return np.asarray(days.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object), dtype=object)
 
 
 def _to_kg(units: npt.NDArray[np.object_]) -> npt.NDArray[np.float64]:
