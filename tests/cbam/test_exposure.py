@@ -217,3 +217,31 @@ def test_year_before_2026_is_refused(tmp_path: Path, ref: CbamReference) -> None
     frame = _imports(tmp_path, ["1,Imp,S,default,7208 10 00,CN,10,Q1,,,,,,,40"], 2025)
     with pytest.raises(InputError, match="definitive period"):
         compute_exposure(frame, 2025, 75.36, ref)
+
+
+def test_imports_template_is_reproducible_and_readable(tmp_path: Path, ref: CbamReference) -> None:
+    from openpyxl import load_workbook
+
+    from carbonledger.regimes.cbam.imports import TEMPLATE_HEADERS, write_imports_template
+
+    committed = Path(__file__).resolve().parents[2] / "templates" / "cbam_imports.xlsx"
+    fresh = write_imports_template(tmp_path / "fresh.xlsx")
+    assert committed.read_bytes() == fresh.read_bytes()
+    # fill one row under the bilingual headers and read it back
+    workbook = load_workbook(committed)
+    sheet = workbook["Imports"]
+    values = {
+        "cn_code": "7208 10 00",
+        "country": "CN",
+        "net_mass_t": 100,
+        "quarter": "Q1",
+        "installation": "default",
+    }
+    for j, (name, _, _) in enumerate(TEMPLATE_HEADERS, start=1):
+        sheet.cell(row=2, column=j, value=values.get(name))
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+    frame = validate_imports(read_imports(path), 2026)
+    assert frame.loc[0, "cn_code"] == "7208 10 00" and int(frame.loc[0, "_row"]) == 2
+    line = compute_exposure(frame, 2026, 75.36, ref).lines.iloc[0]
+    assert line["certificates"] == pytest.approx(100 * (3.187 * 1.1 - 0.975 * 1.370))

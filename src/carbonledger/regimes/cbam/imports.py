@@ -31,7 +31,7 @@ import pandas as pd
 
 from carbonledger.errors import InputError, Problem, ProblemLog
 
-__all__ = ["COLUMNS", "read_imports", "validate_imports"]
+__all__ = ["COLUMNS", "TEMPLATE_HEADERS", "read_imports", "validate_imports", "write_imports_template"]
 
 COLUMNS = [
     "line_id",
@@ -96,8 +96,11 @@ _QUARTER = re.compile(r"^(?:(?P<y1>\d{4})\s*-?\s*)?Q(?P<q>[1-4])(?:\s*-?\s*(?P<y
 
 
 def _canonical_header(text: object) -> str:
+    """Canonical column name of a header such as ``'Net mass (t) / 净重（吨）'``: the part before
+    `` / ``, without parenthesised text or anything after a colon."""
     raw = str(text).strip()
-    first = raw.split("/")[0].strip().lower()
+    first = re.split(r"\s+/\s+", raw)[0]
+    first = re.sub(r"\(.*?\)", "", first).split(":")[0].strip().lower()
     for candidate in (raw.lower(), first):
         key = re.sub(r"\s+", " ", candidate)
         if key in COLUMNS:
@@ -277,3 +280,102 @@ def validate_imports(frame: pd.DataFrame, year: int, *, raise_on_errors: bool = 
     out.attrs["warnings"] = log.warnings
     out.attrs["problems"] = [p for p in log.problems if p.severity == "error"]
     return out
+
+
+# Bilingual headers of templates/cbam_imports.xlsx (English / Chinese), with what each column takes.
+TEMPLATE_HEADERS: list[tuple[str, str, str]] = [
+    ("line_id", "Line / 行号", "optional line reference / 可选行号"),
+    ("importer", "Importer / 进口商", "the EU importer (de minimis is per importer and year) / 欧盟进口商"),
+    ("supplier", "Supplier / 供应商", "producer or trader / 生产商或贸易商"),
+    (
+        "installation",
+        "Installation (id or 'default') / 生产设施",
+        "installation id when actual data are used, or 'default' / 使用实际数据时填设施编号，否则填 default",
+    ),
+    ("cn_code", "CN code / CN编码", "8-digit CN code; 10-digit TARIC for clinker / 8位CN编码"),
+    ("description", "Description / 货物描述", "optional / 可选"),
+    (
+        "variant",
+        "Variant: white or grey / 类别（白/灰）",
+        "only for clinker and hydraulic cement / 仅熟料和水泥",
+    ),
+    ("country", "Country of origin / 原产国", "ISO code (CN) or name / ISO代码或国家名称"),
+    ("net_mass_t", "Net mass (t) / 净重（吨）", "tonnes (MWh for electricity) / 吨"),
+    ("quarter", "Quarter / 季度", "Q1..Q4 or 2026-Q1 / 进口季度"),
+    (
+        "see_direct",
+        "SEE direct (t CO2e/t) / 直接隐含排放",
+        "verified actual value from the producer; empty = default value / 经核查的实际值；空白则用默认值",
+    ),
+    (
+        "see_indirect",
+        "SEE indirect (t CO2e/t) / 间接隐含排放",
+        "actual value, goods not in Annex II / 实际值",
+    ),
+    ("production_route", "Production route / 生产路线", "benchmark route code C, D, E … K, L / 基准路线代码"),
+    (
+        "free_allocation_basis",
+        "Free allocation basis (t CO2e/t) / 免费配额基准",
+        "from the producer's communication (Column A chain) / 生产商提供",
+    ),
+    (
+        "carbon_price_eur_per_t",
+        "Carbon price paid (EUR/t CO2e) / 已支付碳价",
+        "effectively paid, net of refunds, actual data only / 实际支付碳价（欧元）",
+    ),
+    (
+        "carbon_price_rebated_share",
+        "Rebated share / 返还比例",
+        "share covered by free allocation or rebates, 0-1 / 免费配额或返还所覆盖的比例",
+    ),
+    ("carbon_price_evidence", "Evidence / 证明文件", "reference to the evidence (Art. 9(2)) / 证明文件编号"),
+    (
+        "customs_procedure",
+        "Customs procedure / 海关程序",
+        "needed for the QReport XML, e.g. 40 / XML报告需要",
+    ),
+]
+
+
+def write_imports_template(path: str | Path) -> Path:
+    """Write the importer's input template (deterministic bytes)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from carbonledger.reports.xlsx import HEADER_FILL, save_deterministic, write_key_values
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Imports"
+    for j, (_, header, _) in enumerate(TEMPLATE_HEADERS, start=1):
+        cell = sheet.cell(row=1, column=j, value=header)
+        cell.font = Font(bold=True, color="FFFFFFFF")
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[cell.column_letter].width = 18
+    sheet.freeze_panes = "A2"
+    info = workbook.create_sheet("Instructions")
+    rows: list[tuple[str, ...]] = [
+        ("carbonledger — EU CBAM imports table / 欧盟碳边境调节机制进口数据表",),
+        ("Run / 运行: carbonledger cbam exposure cbam_imports.xlsx --year 2026 --out exposure.xlsx",),
+        (),
+        ("Column / 列", "Header / 表头", "What to enter / 填写说明"),
+        *[(name, header, note) for name, header, note in TEMPLATE_HEADERS],
+        (),
+        ("Notes / 说明",),
+        (
+            "Default values: IR (EU) 2025/2621 Annex I as replaced by IR (EU) 2026/1740, mark-up applied to the total.",
+        ),
+        (
+            "Grid electricity factors (IR 2025/2621 Annex II/III) are IEA data and are not shipped: give actual values.",
+        ),
+        (
+            "Goods in Annex II of Reg. 2023/956 (iron and steel, aluminium, hydrogen, electricity): direct emissions only.",
+        ),
+        ("A carbon price paid reduces certificates only with actual data (Art. 9(1)); evidence required.",),
+    ]
+    write_key_values(info, rows)
+    info.column_dimensions["A"].width = 28
+    info.column_dimensions["B"].width = 46
+    info.column_dimensions["C"].width = 90
+    return save_deterministic(workbook, path)
