@@ -18,10 +18,12 @@ accepted; callers add file/row context.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import pycountry
@@ -167,6 +169,30 @@ def normalise_country(text: object) -> str:
         ) from None
 
 
+_T = TypeVar("_T")
+
+
+def _memo(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Cache a lookup per reference instance and arguments (results and lookup failures):
+    the calculations call lookups per record, the cache makes that a per-distinct-key cost."""
+
+    @functools.wraps(method)
+    def wrapper(self: CbamReference, *args: Any, **kwargs: Any) -> _T:
+        key = (method.__name__, args, tuple(sorted(kwargs.items())))
+        cache = self._memo
+        if key not in cache:
+            try:
+                cache[key] = (True, method(self, *args, **kwargs))
+            except FactorNotFoundError as exc:
+                cache[key] = (False, exc)
+        ok, value = cache[key]
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return wrapper
+
+
 def _num(text: str) -> float | None:
     text = str(text).strip()
     return float(text) if text else None
@@ -204,6 +230,7 @@ class CbamReference:
             "markups": markup_edition,
             "parameters": parameter_edition,
         }
+        self._memo: dict[Any, Any] = {}
 
     # -- loading ----------------------------------------------------------------------
     def _set(self, key: str) -> FactorSet:
@@ -257,6 +284,7 @@ class CbamReference:
         return out
 
     # -- parameters -------------------------------------------------------------------
+    @_memo
     def parameter(self, name: str, key: str = "") -> Cited:
         table = self.parameter_table
         rows = table[(table["parameter"] == name) & (table["key"] == key)]
@@ -284,6 +312,7 @@ class CbamReference:
             raise _problem(f"CBAM parameter {name!r} ({key!r}) missing")
         return str(rows.iloc[0]["value"])
 
+    @_memo
     def cbam_factor(self, year: int) -> Cited:
         """CBAM factor (share of free allocation retained), Dir. 2003/87/EC Art. 10a(1a).
         From 2034 no CBAM factor applies: the 2034 row (0) is used for later years."""
@@ -295,6 +324,7 @@ class CbamReference:
             )
         return self.parameter("cbam_factor", str(min(year, 2034)))
 
+    @_memo
     def cscf(self, year: int) -> Cited:
         """Cross-sectoral correction factor; the latest earlier published value is used,
         flagged, for years without one."""
@@ -315,6 +345,7 @@ class CbamReference:
             unit=base.unit,
         )
 
+    @_memo
     def markup(self, sector: str, year: int) -> Cited:
         """Mark-up (fraction) on the total default value for a sector and year."""
         label = SECTOR_LABEL.get(sector, sector)
@@ -338,6 +369,7 @@ class CbamReference:
         raise _problem(f"no CBAM mark-up for sector {label!r} in {year}", accepted="years 2026 onwards")
 
     # -- goods ------------------------------------------------------------------------
+    @_memo
     def good(self, cn: object) -> Good:
         """The Annex I good for a CN code; raises for malformed or non-CBAM codes."""
         try:
@@ -387,6 +419,7 @@ class CbamReference:
         lengths = candidates["cn_code"].str.len()
         return candidates[(lengths == lengths.max()).to_numpy()]
 
+    @_memo
     def default_value(self, cn: object, country: object, variant: str = "") -> DefaultValue:
         """Default value for a good from a country (IR 2025/2621 Annex I as replaced by
         IR 2026/1740). Falls back to 'Other countries and territories' where the country is
@@ -467,6 +500,7 @@ class CbamReference:
             note=note,
         )
 
+    @_memo
     def precursor_default(self, cn: object, variant: str = "") -> DefaultValue:
         """Annex IV value for a precursor whose country of production is unknown."""
         good = self.good(cn)
@@ -495,6 +529,7 @@ class CbamReference:
         )
 
     # -- benchmarks -------------------------------------------------------------------
+    @_memo
     def benchmark(
         self,
         cn: object,

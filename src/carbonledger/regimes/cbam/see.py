@@ -184,8 +184,13 @@ class InstallationResult:
         return rows
 
 
+# Category names of the Commission template that differ from the goods set's spelling.
+_CATEGORY_ALIASES = {"electricity (export to eu)": "electricity", "calcinated clay": "calcined clays"}
+
+
 def _category_key(text: str) -> str:
-    return " ".join(text.split()).lower()
+    key = " ".join(text.split()).lower()
+    return _CATEGORY_ALIASES.get(key, key)
 
 
 def _category_direct_only(ref: CbamReference) -> dict[str, bool]:
