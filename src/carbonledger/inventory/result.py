@@ -23,7 +23,7 @@ import pandas as pd
 from carbonledger.errors import Problem
 from carbonledger.factors.manifest import Manifest
 from carbonledger.inventory.categories import category_info
-from carbonledger.inventory.scope3.summary import scope3_summary, scope3_totals
+from carbonledger.inventory.scope3.summary import scope3_record, scope3_summary, scope3_totals
 
 __all__ = ["InventoryResult", "scope_key"]
 
@@ -200,6 +200,8 @@ class InventoryResult:
                 "flags": sorted({f for v in group["flags"].astype(str) for f in v.split("|") if f}),
                 "lineage": str(first["lineage"]),
             }
+            if "s3_method" in group.columns and str(first["s3_method"]):
+                entry["scope3"] = scope3_record(first)  # method, data type, data-quality scores
             if len(mkt):
                 entry["tco2e_market"] = math.fsum(mkt["tco2e"].to_numpy())
                 entry["market_factors"] = [

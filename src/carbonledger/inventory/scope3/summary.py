@@ -15,7 +15,7 @@ import pandas as pd
 from carbonledger.inventory.scope3.categories import CATEGORIES
 from carbonledger.inventory.scope3.dqi import aggregate_dqi
 
-__all__ = ["scope3_rows", "scope3_summary", "scope3_totals"]
+__all__ = ["scope3_record", "scope3_rows", "scope3_summary", "scope3_totals"]
 
 
 def scope3_rows(results: pd.DataFrame) -> pd.DataFrame:
@@ -71,3 +71,12 @@ def scope3_summary(results: pd.DataFrame) -> dict[str, Any]:
         "dqi_scale": "1 = very good … 5 = very poor (GHG Protocol Scope 3 Standard Table 7.6 indicators; "
         "pedigree-matrix scoring); emission-weighted means",
     }
+
+
+def scope3_record(row: pd.Series) -> dict[str, Any]:
+    """The Scope 3 part of one JSON record: method, data type and data-quality scores."""
+    out: dict[str, Any] = {"method": str(row["s3_method"]), "data_type": str(row["data_type"])}
+    for name in ("technological", "temporal", "geographical", "completeness", "reliability", "score"):
+        value = float(row[f"dqi_{name}"])
+        out[f"dqi_{name}"] = None if math.isnan(value) else value
+    return out
