@@ -154,3 +154,19 @@ def test_installation_unknown_template_version_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["cbam", "installation", str(path), "--out", str(tmp_path / "o.json")])
     assert result.exit_code == 2
     assert "not a CBAM communication template" in " ".join(result.output.split())
+
+
+def test_reports_are_byte_identical_between_runs(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "examples" / "chongqing_steel_cbam"
+    outputs = []
+    for run in (1, 2):
+        exposure = tmp_path / f"exposure{run}.xlsx"
+        communication = tmp_path / f"communication{run}.xlsx"
+        for args in (
+            ["cbam", "exposure", str(example / "imports_2026.csv"), "--year", "2026", "--out", str(exposure)],
+            ["cbam", "installation", str(example / "installation.json"), "--out", str(communication)],
+        ):
+            result = runner.invoke(app, args)
+            assert result.exit_code == 0, result.output
+        outputs.append((exposure.read_bytes(), communication.read_bytes()))
+    assert outputs[0] == outputs[1]
