@@ -82,3 +82,12 @@ def test_cement_example() -> None:
     a = r.allowance
     assert a is not None and a.rule == "verified_emissions" and a.balance == 0.0
     assert a.ccer_usable == 0.0 and a.cost == 0.0 and a.cea_price == 91.8
+
+
+def test_demo_registry_runs_both_examples(tmp_path: Path) -> None:
+    from carbonledger.cli.demo import EXAMPLES
+
+    runners = {e.name: e.runner for e in EXAMPLES}
+    for name in ("chongqing_power_unit", "chongqing_cement"):
+        written = runners[name](ROOT / "examples" / name, tmp_path)
+        assert [p.suffix for p in written] == [".xlsx", ".json"] and all(p.stat().st_size > 0 for p in written)

@@ -63,11 +63,28 @@ def _chongqing_auto_parts(example: Path, out: Path) -> list[Path]:
     return [workbook, summary]
 
 
+def _china_ets(example: Path, out: Path, sector: str, year: int) -> list[Path]:
+    """A China ETS example (runner in carbonledger.regimes.china_ets.demo)."""
+    from carbonledger.regimes.china_ets.demo import run_example
+
+    return run_example(example, out, sector=sector, year=year)
+
+
 EXAMPLES: list[Example] = [
     Example(
         "chongqing_auto_parts",
         "Corporate inventory (Scope 1, Scope 2 location/market) of an auto-parts plant in Chongqing, 2025",
         _chongqing_auto_parts,
+    ),
+    Example(
+        "chongqing_power_unit",
+        "China ETS: coal-fired power unit in Chongqing, 2025 (MEE 发电设施 guideline), monthly data",
+        lambda example, out: _china_ets(example, out, "power", 2025),
+    ),
+    Example(
+        "chongqing_cement",
+        "China ETS: clinker line in Chongqing, 2024 (first compliance year of cement), monthly data",
+        lambda example, out: _china_ets(example, out, "cement", 2024),
     ),
     # Other areas: add one Example(...) line here for examples/<your example>/.
 ]
