@@ -210,6 +210,7 @@ def resolve(
     store: FactorStore | None = None,
     raise_on_missing: bool = True,
     file: str | None = None,
+    diagnose: bool = True,
 ) -> Resolution:
     """Choose one factor per record.
 
@@ -224,6 +225,7 @@ def resolve(
     ``factor_valid_from``, ``factor_valid_to``, ``factor_confidence``, ``resolution``
     (lineage text) and ``resolution_flags``. Unresolved records have NaN factor columns;
     with ``raise_on_missing`` they raise :class:`FactorNotFoundError` listing every one.
+    ``diagnose=False`` skips explaining misses (for fallback look-ups whose misses are expected).
     """
     store = store or default_store()
     refs = list(sets)
@@ -238,7 +240,7 @@ def resolve(
             priorities.setdefault(factor_set.manifest.id, priority)
             priorities.setdefault(full_id, priority)
     index = _cached_index(tuple(loaded), tuple(sorted(priorities.items())))
-    return _resolve_with(records, index, refs, raise_on_missing=raise_on_missing, file=file)
+    return _resolve_with(records, index, refs, raise_on_missing=raise_on_missing, file=file, diagnose=diagnose)
 
 
 _INDEX_CACHE: dict[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], CandidateIndex] = {}
@@ -258,6 +260,7 @@ def _resolve_with(
     *,
     raise_on_missing: bool,
     file: str | None,
+    diagnose: bool = True,
 ) -> Resolution:
     n = len(records)
     act_codes, act_values = _column_codes(records, "activity")
@@ -312,7 +315,9 @@ def _resolve_with(
     chosen = _choose(keys, index)
     # ---- map back to records ------------------------------------------------------------------
     table = _assemble(chosen, keys, key_inverse, records.index, index)
-    problems = _diagnose(keys, chosen, key_inverse, records, index, refs, unit_errors, file)
+    problems = (
+        _diagnose(keys, chosen, key_inverse, records, index, refs, unit_errors, file) if diagnose else []
+    )
     resolution = Resolution(table=table, index=index, problems=problems)
     if problems and raise_on_missing:
         raise FactorNotFoundError(problems, summary=f"No emission factor for {len(problems)} record(s)")
@@ -564,7 +569,8 @@ def _diagnose(
     missing = np.setdiff1d(keys["key"].to_numpy(), chosen["key"].to_numpy() if len(chosen) else [])
     if len(missing) == 0:
         return []
-    reasons = {int(k): _reason(keys.iloc[int(k)], index, refs, unit_errors) for k in missing}
+    lookup = _CandidateLookup(index.candidates)
+    reasons = {int(k): _reason(keys.iloc[int(k)], lookup, refs, unit_errors) for k in missing}
     positions = np.flatnonzero(np.isin(key_inverse, missing))
     record_ids = (
         records["record_id"].astype(str).to_numpy()[positions] if "record_id" in records.columns else None
@@ -588,16 +594,47 @@ def _diagnose(
     return problems
 
 
+class _CandidateLookup:
+    """Candidates grouped once per diagnosis, so explaining many missing keys stays cheap."""
+
+    def __init__(self, candidates: pd.DataFrame) -> None:
+        self.candidates = candidates
+        self._by_activity: dict[str, pd.DataFrame] | None = None
+        self._close: dict[str, list[str]] = {}
+
+    def by_activity(self, activity: str) -> pd.DataFrame:
+        if self._by_activity is None:
+            self._by_activity = (
+                {str(a): g for a, g in self.candidates.groupby("activity", sort=False)}
+                if not self.candidates.empty else {}
+            )
+        return self._by_activity.get(activity, self.candidates.iloc[0:0])
+
+    def by_factor_id(self, factor_id: str) -> pd.DataFrame:
+        cand = self.candidates
+        return cand[cand["factor_id"] == factor_id] if not cand.empty else cand
+
+    def close_matches(self, activity: str) -> list[str]:
+        """Up to three similar keys of the same family (difflib, cached per activity)."""
+        if activity not in self._close:
+            if self._by_activity is None:
+                self.by_activity(activity)
+            assert self._by_activity is not None
+            family = activity.split("/", 1)[0] + "/"
+            pool = [a for a in self._by_activity if a.startswith(family)] or list(self._by_activity)
+            self._close[activity] = difflib.get_close_matches(activity, pool[:5000], n=3)
+        return self._close[activity]
+
+
 def _reason(
-    key: pd.Series, index: CandidateIndex, refs: Sequence[str], unit_errors: dict[int, str]
+    key: pd.Series, lookup: _CandidateLookup, refs: Sequence[str], unit_errors: dict[int, str]
 ) -> tuple[str, str, str | None]:
     """Why no factor matched one distinct key: (field, message, what would be accepted)."""
     sets_text = ", ".join(refs) or "(no sets)"
     if int(key["unit_code"]) in unit_errors:
         return "unit", unit_errors[int(key["unit_code"])], None
-    cand = index.candidates
     if key["pin_id"]:
-        found = cand[cand["factor_id"] == key["pin_id"]] if not cand.empty else cand
+        found = lookup.by_factor_id(str(key["pin_id"]))
         if found.empty:
             return (
                 "factor_id",
@@ -615,13 +652,11 @@ def _reason(
     activity = str(key["activity"])
     if not activity:
         return "activity", "activity key is empty", "an activity key such as fuel/natural_gas"
-    same = cand[cand["activity"] == activity] if not cand.empty else cand
+    same = lookup.by_activity(activity)
     if key["pin_set"]:
         same = same[(same["set_id"] == key["pin_set"]) | (same["full_id"] == key["pin_set"])]
     if same.empty:
-        close = difflib.get_close_matches(
-            activity, sorted(set(cand["activity"])) if not cand.empty else [], n=3
-        )
+        close = lookup.close_matches(activity)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         where = key["pin_set"] or sets_text
         return "activity", f"no factor for activity {activity!r} in {where}{hint}", None

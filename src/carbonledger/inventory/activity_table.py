@@ -601,37 +601,41 @@ def _check_inline_factor(checker: _Checker, out: pd.DataFrame) -> None:
         "custom activities need an inline emission_factor",
         accepted="emission_factor, emission_factor_unit and gas (or a CO2e unit)",
     )
-    gas_text = out["gas"].to_numpy(dtype=object)
-    gases: list[str] = []
-    messages: list[str] = []
-    mask = np.zeros(len(out), dtype=bool)
-    for i in np.flatnonzero(has_inline):
-        unit_text = str(out["emission_factor_unit"].to_numpy()[i])
-        marker = None
-        co2e = False
+    # per distinct (unit, gas) pair: the gas implied by the unit, and whether it has a GWP
+    pairs = pd.MultiIndex.from_arrays(
+        [out["emission_factor_unit"].to_numpy(dtype=object), out["gas"].to_numpy(dtype=object)]
+    )
+    codes, uniques = pd.factorize(pairs)
+    final = np.empty(len(uniques), dtype=object)
+    problem = np.full(len(uniques), "", dtype=object)
+    for j, (unit_text, gas_text) in enumerate(uniques):
+        marker, co2e = None, False
         if unit_text:
             try:
-                parsed = parse_unit(unit_text)
+                parsed = parse_unit(str(unit_text))
                 marker = parsed.gas
                 co2e = "[co2e]" in str(parsed.quantity.dimensionality)
             except UnitError:
                 pass  # reported by the unit check
-        gas = str(gas_text[i]) or ("CO2e" if co2e else (marker or ""))
+        gas = str(gas_text) or ("CO2e" if co2e else (marker or ""))
         if gas == "" and unit_text:
-            mask[i] = True
-            messages.append("inline factor needs a gas (column gas, or a CO2e unit such as kg CO2e/kWh)")
+            problem[j] = "inline factor needs a gas (column gas, or a CO2e unit such as kg CO2e/kWh)"
         elif gas and gas != "CO2e":
             try:
                 gwp(canonical_gas(gas), "AR5")
             except GWPError:
-                mask[i] = True
-                messages.append(f"gas {gas!r} has no GWP in carbonledger's tables")
-        gases.append(gas)
+                problem[j] = f"gas {gas!r} has no GWP in carbonledger's tables"
+        final[j] = canonical_gas(gas) if gas not in ("", "CO2e") else gas
+    row_problem = problem[codes] if len(codes) else np.zeros(0, dtype=object)
+    mask = has_inline & (row_problem != "")
     checker.flag(
-        mask, "gas", messages=messages, accepted="CO2, CH4, N2O, SF6, NF3, HFC-134a, R-410A … or CO2e"
+        mask,
+        "gas",
+        messages=list(row_problem[mask]),
+        accepted="CO2, CH4, N2O, SF6, NF3, HFC-134a, R-410A … or CO2e",
     )
     resolved = out["gas"].to_numpy(dtype=object).copy()
-    resolved[np.flatnonzero(has_inline)] = [canonical_gas(g) if g not in ("", "CO2e") else g for g in gases]
+    resolved[has_inline] = final[codes][has_inline]
     out["gas"] = resolved
 
 
@@ -659,7 +663,8 @@ def _check_methods(checker: _Checker, out: pd.DataFrame, kinds: npt.NDArray[np.o
         accepted="a fraction such as 0.05 (5 % per year)",
     )
     mee = method == "mee"
-    unit_dim = out["unit"].map(lambda u: _safe_dim(str(u))).to_numpy()
+    unit_codes, unit_uniques = pd.factorize(out["unit"])
+    unit_dim = np.array([_safe_dim(str(u)) for u in unit_uniques], dtype=object)[unit_codes]
     checker.flag(
         mee & (unit_dim == "energy") & np.isnan(out["carbon_content"].to_numpy()),
         "method",

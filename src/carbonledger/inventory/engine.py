@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from carbonledger.errors import Problem
+from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.factors.store import FactorStore, default_store
 from carbonledger.inventory.activity_table import ActivityTable, validate_activities
@@ -42,6 +42,7 @@ from carbonledger.inventory.scope2 import InstrumentTable, market_based, validat
 from carbonledger.inventory.scope3.dispatch import is_scope3, scope3_method
 from carbonledger.inventory.scope3.inputs import FootprintInput, Scope3Inputs, load_scope3_inputs
 from carbonledger.io.tables import RawTable, read_table
+from carbonledger.units import describe_dimension
 
 __all__ = ["DEFAULT_FACTOR_SETS", "run_inventory"]
 
@@ -176,13 +177,17 @@ def _compute(
     outputs.append(_carbon_content(mee_records, ctx))
     location = pd.concat([o.rows for o in outputs], ignore_index=True)
     tick("scope 2 market-based", 0.75)
-    elec = records[scope2 & (kind == "electricity") & ~np.isin(records["pos"], factor_out.rejected)]
+    energy_unit = _is_energy(records["unit"])
+    elec = records[
+        scope2 & (kind == "electricity") & energy_unit & ~np.isin(records["pos"], factor_out.rejected)
+    ]
     market = market_based(
         elec[elec["method"] != "market"] if supplier_market.any() else elec, instruments, ctx, location
     )
     outputs.append(market)
     outputs.append(_supplier_specific(records[supplier_market], ctx))
-    outputs.append(_heat_market(records[scope2 & (kind == "heat") & ~inline], location))
+    # heat, and electricity given per non-energy unit (e.g. EV charging per km): market = location
+    outputs.append(_heat_market(records[scope2 & ~inline & ((kind == "heat") | ~energy_unit)], location))
     return outputs
 
 
@@ -253,9 +258,21 @@ def _supplier_specific(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     )
 
 
+def _is_energy(units: pd.Series) -> npt.NDArray[np.bool_]:
+    codes, uniques = pd.factorize(units)
+    flags = []
+    for unit in uniques:
+        try:
+            flags.append(describe_dimension(str(unit)) == "energy")
+        except UnitError:
+            flags.append(False)
+    return np.array(flags, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
 def _heat_market(sub: pd.DataFrame, location: pd.DataFrame) -> MethodOutput:
-    """Purchased heat/steam: without supplier-specific data the market-based result equals the
-    location-based one (Scope 2 Guidance Table 6.3), flagged."""
+    """Purchased heat/steam (and Scope 2 records in non-energy units): without supplier-specific
+    data the market-based result equals the location-based one (Scope 2 Guidance Table 6.3),
+    flagged."""
     rows_ = location[location["record_pos"].isin(sub["pos"])].copy()
     rows_["scope2_method"] = "market"
     rows_["method"] = "market:heat_location_factor"

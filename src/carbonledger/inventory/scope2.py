@@ -39,7 +39,7 @@ from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, rows
 from carbonledger.inventory.methods.factor import factor_method
 from carbonledger.io.tables import RawTable
 from carbonledger.regions import canonical_region, is_known_region, region_chain
-from carbonledger.units import is_co2e_unit, multiplier
+from carbonledger.units import is_co2e_unit, multiplier, multipliers
 
 __all__ = [
     "INSTRUMENT_COLUMNS",
@@ -196,7 +196,8 @@ def _covers(instr: pd.Series, elec: pd.DataFrame) -> npt.NDArray[np.bool_]:
         ids = {c.strip() for c in covers.split(";") if c.strip()}
         mask = elec["record_id"].isin(ids).to_numpy() | elec["entity"].isin(ids).to_numpy()
     boundary = str(instr["market_boundary"])
-    in_boundary = np.array([boundary in region_chain(r or "GLOBAL") for r in elec["region"]], dtype=bool)
+    codes, regions = pd.factorize(elec["region"])
+    in_boundary = np.array([boundary in region_chain(str(r) or "GLOBAL") for r in regions], dtype=bool)[codes]
     covered: npt.NDArray[np.bool_] = mask & in_boundary
     return covered
 
@@ -208,9 +209,8 @@ def market_based(
     if elec.empty:
         return MethodOutput(empty_rows())
     problems: list[Problem] = []
-    mwh = elec["quantity"].to_numpy() * np.array(
-        [multiplier(u, "MWh") for u in elec["unit"]], dtype=np.float64
-    )
+    per_unit, _, _ = multipliers(elec["unit"].to_numpy(dtype=object), "MWh")
+    mwh = elec["quantity"].to_numpy() * per_unit
     remaining = mwh.copy()
     parts: list[pd.DataFrame] = []
     table = instruments.instruments if instruments is not None else pd.DataFrame()
@@ -304,7 +304,7 @@ def _residual(
     ):
         if todo.empty:
             break
-        output, _, _ = factor_method(todo.assign(activity=activity, ncv=np.nan), ctx)
+        output, _, _ = factor_method(todo.assign(activity=activity, ncv=np.nan), ctx, diagnose=False)
         if not output.rows.empty:
             rows_ = output.rows
             rows_["scope2_method"] = "market"

@@ -46,8 +46,17 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "dqi_score",
 )
 
-_FLOAT = {"mass_kg", "co2e_kg", "factor_value", "dqi_technological", "dqi_temporal", "dqi_geographical",
-          "dqi_completeness", "dqi_reliability", "dqi_score"}
+_FLOAT = {
+    "mass_kg",
+    "co2e_kg",
+    "factor_value",
+    "dqi_technological",
+    "dqi_temporal",
+    "dqi_geographical",
+    "dqi_completeness",
+    "dqi_reliability",
+    "dqi_score",
+}
 
 
 @dataclass
@@ -84,3 +93,8 @@ def fmt(values: object) -> npt.NDArray[np.object_]:
     """Numbers as short text for lineage (``12.5``, ``0.0153``); NaN → ``""``."""
     array = np.asarray(values, dtype=np.float64)
     return np.array(["" if np.isnan(v) else f"{v:.6g}" for v in array], dtype=object)
+
+
+def _at(frame: pd.DataFrame, column: str, position: int | np.integer) -> Any:
+    """One cell by position, for building a problem message (O(1); never inside a hot loop)."""
+    return frame[column].iloc[int(position)]

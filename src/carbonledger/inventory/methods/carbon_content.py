@@ -26,7 +26,7 @@ from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution
 from carbonledger.gwp import gwp_values
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, rows
+from carbonledger.inventory.methods._rows import MethodOutput, _at, empty_rows, rows
 from carbonledger.inventory.methods.factor import apply_oxidation_and_biomass
 from carbonledger.units import multiplier
 
@@ -110,9 +110,9 @@ def carbon_content_method(sub: pd.DataFrame, ctx: RunContext, resolution: Resolu
             Problem(
                 f"no {what} measured and none in the resolved default set",
                 file=ctx.source,
-                row=int(sub["row"].to_numpy()[k]),
+                row=int(_at(sub, "row", k)),
                 field=what,
-                record_id=str(sub["record_id"].to_numpy()[k]),
+                record_id=str(_at(sub, "record_id", k)),
                 accepted=f"a measured {what} on the record, or a factor set with defaults "
                 "(e.g. cn-fuel-gbt32151-2024)",
             )
@@ -142,21 +142,21 @@ def carbon_content_method(sub: pd.DataFrame, ctx: RunContext, resolution: Resolu
             Problem(
                 "carbon content is per unit of heat but no NCV is measured or in the default set",
                 file=ctx.source,
-                row=int(sub["row"].to_numpy()[k]),
+                row=int(_at(sub, "row", k)),
                 field="ncv",
-                record_id=str(sub["record_id"].to_numpy()[k]),
+                record_id=str(_at(sub, "record_id", k)),
                 accepted="ncv and ncv_unit",
             )
         )
     for k in np.flatnonzero(unit_bad):
         problems.append(
             Problem(
-                f"units do not combine to a carbon mass: {sub['unit'].to_numpy()[k]} × {units['ncv'][k]} × "
+                f"units do not combine to a carbon mass: {_at(sub, 'unit', k)} × {units['ncv'][k]} × "
                 f"{units['carbon_content'][k]}",
                 file=ctx.source,
-                row=int(sub["row"].to_numpy()[k]),
+                row=int(_at(sub, "row", k)),
                 field="unit",
-                record_id=str(sub["record_id"].to_numpy()[k]),
+                record_id=str(_at(sub, "record_id", k)),
                 accepted="fuel in t or Nm3 with NCV in GJ/t or GJ/(10^4 Nm3) and carbon content in tC/TJ or tC/t",
             )
         )

@@ -27,7 +27,7 @@ from carbonledger.calc import factor_emissions
 from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, fmt, rows
+from carbonledger.inventory.methods._rows import MethodOutput, _at, empty_rows, fmt, rows
 from carbonledger.units import multiplier
 
 __all__ = ["apply_oxidation_and_biomass", "factor_method", "resolution_frame"]
@@ -80,7 +80,9 @@ def _energy_from_ncv(sub: pd.DataFrame) -> tuple[npt.NDArray[np.float64], npt.ND
     return gj, ok, messages
 
 
-def factor_method(sub: pd.DataFrame, ctx: RunContext) -> tuple[MethodOutput, Resolution | None, pd.DataFrame]:
+def factor_method(
+    sub: pd.DataFrame, ctx: RunContext, *, diagnose: bool = True
+) -> tuple[MethodOutput, Resolution | None, pd.DataFrame]:
     """Resolve and compute ``sub`` (validated records with a ``pos`` column).
 
     Returns the output, the resolution, and the records whose chosen factor holds
@@ -109,11 +111,16 @@ def factor_method(sub: pd.DataFrame, ctx: RunContext) -> tuple[MethodOutput, Res
                     "an NCV unit that turns the quantity into energy, e.g. GJ/t for t",
                 )
             )
-            rejected.append(int(sub["pos"].to_numpy()[int(k)]))
+            rejected.append(int(_at(sub, "pos", int(k))))
     keep = ~np.isin(sub["pos"].to_numpy(), rejected)
     sub, quantity, unit = sub[keep], quantity[keep], unit[keep]
     resolution = resolve(
-        resolution_frame(sub, unit), ctx.factor_sets, store=ctx.store, raise_on_missing=False, file=ctx.source
+        resolution_frame(sub, unit),
+        ctx.factor_sets,
+        store=ctx.store,
+        raise_on_missing=False,
+        file=ctx.source,
+        diagnose=diagnose,
     )
     problems += resolution.problems
     resolved = resolution.table["factor_id"].notna().to_numpy()
@@ -242,8 +249,8 @@ def _problem(ctx: RunContext, sub: pd.DataFrame, k: int, field: str, message: st
     return Problem(
         message,
         file=ctx.source,
-        row=int(sub["row"].to_numpy()[k]),
+        row=int(_at(sub, "row", k)),
         field=field,
-        record_id=str(sub["record_id"].to_numpy()[k]),
+        record_id=str(_at(sub, "record_id", k)),
         accepted=accepted,
     )

@@ -17,7 +17,7 @@ import pandas as pd
 from carbonledger.errors import Problem, UnitError
 from carbonledger.gwp import gwp_values
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, fmt, rows
+from carbonledger.inventory.methods._rows import MethodOutput, _at, empty_rows, fmt, rows
 from carbonledger.inventory.methods.factor import apply_oxidation_and_biomass
 from carbonledger.units import is_co2e_unit, multiplier
 
@@ -54,12 +54,12 @@ def inline_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     bad = np.isnan(amount)
     problems = [
         Problem(
-            f"quantity unit {sub['unit'].to_numpy()[k]!r} and factor unit {ef_unit[k]!r} do not combine to a mass of gas"
-            + (" (even with the NCV)" if sub["ncv_unit"].to_numpy()[k] else ""),
+            f"quantity unit {_at(sub, 'unit', k)!r} and factor unit {ef_unit[k]!r} do not combine to a mass of gas"
+            + (" (even with the NCV)" if _at(sub, "ncv_unit", k) else ""),
             file=ctx.source,
-            row=int(sub["row"].to_numpy()[k]),
+            row=int(_at(sub, "row", k)),
             field="emission_factor_unit",
-            record_id=str(sub["record_id"].to_numpy()[k]),
+            record_id=str(_at(sub, "record_id", k)),
             accepted="a factor per unit of the quantity, e.g. kg CO2e/kWh for kWh, t CO2/TJ with an NCV",
         )
         for k in np.flatnonzero(bad)

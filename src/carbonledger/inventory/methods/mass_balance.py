@@ -22,7 +22,7 @@ import pandas as pd
 
 from carbonledger.errors import Problem, UnitError
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, fmt, rows
+from carbonledger.inventory.methods._rows import MethodOutput, _at, empty_rows, fmt, rows
 from carbonledger.units import multiplier
 
 __all__ = ["F_CHINA", "F_EU", "mass_balance_method"]
@@ -43,9 +43,9 @@ def mass_balance_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
             Problem(
                 "mass balance needs the carbon content of each input and output",
                 file=ctx.source,
-                row=int(sub["row"].to_numpy()[k]),
+                row=int(_at(sub, "row", k)),
                 field="carbon_content",
-                record_id=str(sub["record_id"].to_numpy()[k]),
+                record_id=str(_at(sub, "record_id", k)),
                 accepted="carbon_content with carbon_content_unit, e.g. 0.85 tC/t",
             )
         )
@@ -74,11 +74,11 @@ def mass_balance_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     for k in np.flatnonzero(unit_bad):
         problems.append(
             Problem(
-                f"{sub['unit'].to_numpy()[k]} × {sub['carbon_content_unit'].to_numpy()[k]} is not a carbon mass",
+                f"{_at(sub, 'unit', k)} × {_at(sub, 'carbon_content_unit', k)} is not a carbon mass",
                 file=ctx.source,
-                row=int(sub["row"].to_numpy()[k]),
+                row=int(_at(sub, "row", k)),
                 field="carbon_content_unit",
-                record_id=str(sub["record_id"].to_numpy()[k]),
+                record_id=str(_at(sub, "record_id", k)),
                 accepted="tC/t for a quantity in t (or tC/TJ with an NCV)",
             )
         )

@@ -26,7 +26,7 @@ import pandas as pd
 from carbonledger.errors import GWPError, Problem, UnitError
 from carbonledger.gwp import GWP_FACTOR_SET, canonical_gas, gwp, is_kyoto
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, fmt, rows
+from carbonledger.inventory.methods._rows import MethodOutput, _at, empty_rows, fmt, rows
 from carbonledger.units import multiplier
 
 __all__ = ["refrigerant_method"]
@@ -51,9 +51,9 @@ def refrigerant_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
                     Problem(
                         str(exc),
                         file=ctx.source,
-                        row=int(sub["row"].to_numpy()[k]),
+                        row=int(_at(sub, "row", k)),
                         field="activity",
-                        record_id=str(sub["record_id"].to_numpy()[k]),
+                        record_id=str(_at(sub, "record_id", k)),
                         accepted="refrigerant/<species or ASHRAE blend>, e.g. refrigerant/R-410A",
                     )
                 )
@@ -67,11 +67,11 @@ def refrigerant_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     for k in np.flatnonzero(np.isnan(kg)):
         problems.append(
             Problem(
-                f"refrigerant quantity must be a mass, not {sub['unit'].to_numpy()[k]!r}",
+                f"refrigerant quantity must be a mass, not {_at(sub, 'unit', k)!r}",
                 file=ctx.source,
-                row=int(sub["row"].to_numpy()[k]),
+                row=int(_at(sub, "row", k)),
                 field="unit",
-                record_id=str(sub["record_id"].to_numpy()[k]),
+                record_id=str(_at(sub, "record_id", k)),
                 accepted="kg, t, lb",
             )
         )
@@ -101,9 +101,9 @@ def refrigerant_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
                     "refrigerant mass balance is negative for this entity, gas and period "
                     "(outputs exceed inputs)",
                     file=ctx.source,
-                    row=int(sub["row"].to_numpy()[k]),
+                    row=int(_at(sub, "row", k)),
                     field="direction",
-                    record_id=str(sub["record_id"].to_numpy()[k]),
+                    record_id=str(_at(sub, "record_id", k)),
                     accepted="inputs: opening stock + purchases; outputs: closing stock + "
                     "returns/destruction + charge increase",
                 )
