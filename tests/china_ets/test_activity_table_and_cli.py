@@ -77,6 +77,26 @@ def test_activity_table_missing_month(tmp_path: Path) -> None:
     assert len(missing) == 1 and "7" in missing[0].message and missing[0].field == "month"
 
 
+def test_activity_table_heat_ratio_and_unknown_columns(tmp_path: Path) -> None:
+    path = power_activities(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    extra = []
+    for m in range(1, 13):
+        for rid, activity, q, unit in ((f"heat-{m}", "production/heat_supplied", 1000, "GJ"),
+                                       (f"ratio-{m}", "production/heat_ratio", 10, "%")):
+            row = dict.fromkeys(header, "")
+            row.update(record_id=rid, activity=activity, quantity=str(q), unit=unit, period=f"2025-{m:02d}")
+            extra.append(",".join(row[c] for c in header))
+    text = "\n".join([lines[0] + ",remarks"] + [line + "," for line in lines[1:] + extra]) + "\n"
+    path.write_text(text, encoding="utf-8")
+    r = run_china_ets(path, sector="power", year=2025)
+    assert not r.errors, r.errors
+    e = 12 * 2000 * 0.55 * 0.98 * CO2_PER_C
+    assert r.intensity["tco2_per_gj_heat"] == pytest.approx(0.1 * e / 12_000.0)
+    assert any(p.code == "unknown_column" and p.field == "remarks" for p in r.problems)
+
+
 runner = CliRunner()
 
 

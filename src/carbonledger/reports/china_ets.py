@@ -41,14 +41,14 @@ from carbonledger.regimes.china_ets.result import ChinaEtsResult
 from carbonledger.regimes.china_ets.sectors import SOURCE_TYPES
 from carbonledger.reports.xlsx import save_deterministic, write_key_values, write_table
 
-__all__ = ["DECIMALS", "ETS_FLAGS", "round_half_up", "write_china_ets_workbook"]
+__all__ = ["DECIMALS", "ETS_FLAGS", "round_half_up", "round_significant", "write_china_ets_workbook"]
 
 DECIMALS: dict[str, int] = {
     "quantity": 2,  # fuel and material quantities, output
     "ncv": 3,  # GJ/t, GJ/10^4 Nm3
     "carbon_content": 5,  # tC/GJ; element carbon (% or tC/t) keeps 4
     "oxidation": 4,
-    "factor": 4,
+    "factor": 6,  # significant digits (factors range from 0.0034 kg/t to 3.663 t/t)
     "intensity": 4,
     "price": 2,
     "money": 2,
@@ -103,6 +103,17 @@ def round_half_up(value: Any, decimals: int) -> Any:
     q = Decimal(1).scaleb(-decimals)
     rounded = Decimal(repr(f)).quantize(q, rounding=ROUND_HALF_UP)
     return int(rounded) if decimals == 0 else float(rounded)
+
+
+def round_significant(value: Any, digits: int) -> Any:
+    """Half-up rounding to ``digits`` significant digits (display of factors)."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return value
+    if math.isnan(f) or math.isinf(f) or f == 0:
+        return None if math.isnan(f) or math.isinf(f) else 0.0
+    return round_half_up(f, digits - 1 - math.floor(math.log10(abs(f))))
 
 
 def _title(ws: Worksheet, zh: str, en: str, row: int = 1) -> int:
@@ -426,7 +437,7 @@ def _process(ws: Worksheet, r: ChinaEtsResult, dec: int) -> None:
             "quantity": [round_half_up(v, DECIMALS["quantity"]) for v in lines["quantity"]],
             "unit": lines["unit"].to_numpy(),
             "gas": lines["gas"].to_numpy(),
-            "factor": [round_half_up(v, DECIMALS["factor"]) for v in lines["factor_value"]],
+            "factor": [round_significant(v, DECIMALS["factor"]) for v in lines["factor_value"]],
             "factor_unit": lines["factor_unit"].to_numpy(),
             "factor_id": lines["factor_id"].to_numpy(),
             "t_gas": [round_half_up(v, 4) for v in lines["mass_t"]],

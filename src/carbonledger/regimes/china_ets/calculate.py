@@ -80,6 +80,7 @@ PARAMETER_COLUMNS = (
     "confidence",
     "flags",
     "measurement",
+    "table_family",
 )
 _ENGINE_PARAMETER_NAMES = {"ncv": "NCV", "carbon_content": "CC", "oxidation_factor": "OF"}
 
@@ -128,7 +129,7 @@ def run_china_ets(
                                                                 store)
     problems += engine_problems
     lines = _label_lines(lines, s, params)
-    parameter_table = _parameter_table(prepared.params + engine_params)
+    parameter_table = _parameter_table(prepared.params + engine_params, store)
     production = prepared.production
     intensity = _intensity(s, lines, production)
     outputs = {
@@ -489,10 +490,26 @@ def _label_lines(lines: pd.DataFrame, sector: Sector, params: EtsParameters) -> 
     return lines
 
 
-def _parameter_table(uses: list[ParamUse]) -> pd.DataFrame:
+def _parameter_table(uses: list[ParamUse], store: FactorStore) -> pd.DataFrame:
+    """Every parameter value used, with its table family (the title of the set it comes from)."""
     if not uses:
         return pd.DataFrame(columns=list(PARAMETER_COLUMNS))
-    frame = pd.DataFrame([{c: getattr(u, c) for c in PARAMETER_COLUMNS} for u in uses])
+    titles: dict[str, str] = {}
+    for manifest in store.manifests():
+        titles[manifest.full_id] = f"{manifest.title} [{manifest.confidence}]"
+    rows = []
+    for u in uses:
+        row = {c: getattr(u, c) for c in PARAMETER_COLUMNS if c != "table_family"}
+        if u.origin in ("measured", "computed"):
+            family = "facility data 企业实测/计算"
+        else:
+            head = u.source.split(" ", 1)[0]
+            if head not in titles:  # an ETS parameter: "name[key] cn-ets-parameters-2026-11 (…)"
+                head = u.source.split(" ", 2)[1] if u.source.count(" ") >= 1 else head
+            family = titles.get(head, "user input" if "user:" in u.source else "")
+        row["table_family"] = family
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
     return frame.sort_values(["sheet", "row", "parameter"], kind="stable").reset_index(drop=True)
 
 

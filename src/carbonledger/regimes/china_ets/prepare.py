@@ -871,7 +871,8 @@ def _process_records(
         month = int(months[k])
         period = f"{year}-{month:02d}" if month else str(year)
         rid = f"P{rows[k]}"
-        label = f"{ptype.zh} {material.zh if material else material_text[k]}"
+        material_name = material.zh if material else material_text[k]
+        label = material_name if material_name == ptype.zh else f"{ptype.zh} {material_name}"
         base = dict(
             row=int(rows[k]), entity=entity, period=period, region=region, sheet=sheet,
             source_type=ptype.key, month=month, label=label,

@@ -77,6 +77,15 @@ def prepare_activity_table(
         production = pd.DataFrame({"month": list(MONTHS)})
         return Prepared(frame, pd.DataFrame(), uses, production, problems, injected)
     n = len(frame)
+    for column in frame.columns:
+        if column not in COLUMNS and column != "row" and column:
+            problems.append(
+                Problem(
+                    f"column {column!r} is not part of the activity table and is ignored",
+                    file=file, sheet=sheet, row=1, field=str(column), severity="warning", code="unknown_column",
+                    accepted=", ".join(COLUMNS),
+                )
+            )
     activity = texts(frame, "activity")
     rows = frame["row"].to_numpy(dtype=np.int64)
     record_id = texts(frame, "record_id")
@@ -113,7 +122,8 @@ def prepare_activity_table(
             continue
         target = "1" if key == "heat_ratio" else sector.product(key).unit
         try:
-            value = quantity[k] * multiplier(unit[k] or target, target)
+            given = "1" if key == "heat_ratio" and unit[k] in ("", "fraction", "dimensionless") else unit[k]
+            value = quantity[k] * multiplier(given or target, target)
         except UnitError:
             problems.append(
                 Problem(f"unit {unit[k]!r} cannot be converted to {target}", file=file, sheet=sheet,
