@@ -133,3 +133,9 @@ def test_every_problem_is_reported_at_once(workbook: Builder) -> None:
     where = {(p.sheet, p.row, p.field) for p in r.errors}
     assert {(FUELS, 4, "fuel"), (FUELS, 5, "unit"), (FUELS, 6, "consumption")} <= where
     assert any(p.sheet == "生产 Production" and p.code == "missing_months" for p in r.errors)
+
+
+def test_province_by_chinese_name(workbook: Builder) -> None:
+    path = workbook("cement", fuels=gas_rows(1, "万Nm3"), production=clinker(), info={"region": "重庆市"})
+    r = run_china_ets(path, sector="cement", year=2025)
+    assert not r.errors and r.region == "CN-CQ"

@@ -256,6 +256,7 @@ def _facility_checks(
                 )
             )
         code = "CN"
+    code = _province_code(code)
     if not is_known_region(code) or not canonical_region(code).startswith("CN"):
         problems.append(
             Problem(
@@ -268,6 +269,21 @@ def _facility_checks(
         code = "CN"
     entity = str(data.info.get("facility_name") or Path(data.source).stem)
     return canonical_region(code), entity
+
+
+def _province_code(text: str) -> str:
+    """``重庆``, ``重庆市``, ``chongqing`` or ``CN-CQ`` → ``CN-CQ`` (names from cn_provinces.csv)."""
+    import csv
+    from importlib import resources
+
+    cleaned = text.strip()
+    path = resources.files("carbonledger.factors.importers") / "cn_provinces.csv"
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            names = {row["key"], row["name_zh"], row["pycountry_name"].lower()}
+            if cleaned.lower() in names or cleaned.startswith(row["name_zh"]):
+                return row["iso_code"]
+    return cleaned
 
 
 def _gwp_choice(sector: Sector, gwp: str | None, params: EtsParameters) -> tuple[str, str, EtsParameter | None]:
