@@ -140,6 +140,7 @@ def run_inventory(
     outputs.append(MethodOutput(empty_rows(), problems=scope3_inputs.problems))
     tick("assemble", 0.9)
     result = _assemble(table, records, outputs, ctx, instrument_table)
+    result.scope3_inputs = scope3_inputs  # cited in reports: rates, deflators, supplier footprints
     tick("done", 1.0)
     return result
 

@@ -60,6 +60,7 @@ class InventoryResult:
     instruments: pd.DataFrame | None = None
     instrument_rows_read: int = 0
     instrument_rows_rejected: list[int] = field(default_factory=list)
+    scope3_inputs: Any = None  # carbonledger.inventory.scope3.inputs.Scope3Inputs (rates, deflators, footprints)
 
     # -- accounting ------------------------------------------------------------------------
     @property
@@ -139,7 +140,7 @@ class InventoryResult:
         out: dict[str, Any] = {"totals": self.totals()}
         if include_records:
             out["records"] = self._json_records()
-        out["scope3"] = scope3_summary(self.results)
+        out["scope3"] = scope3_summary(self.results, self.scope3_inputs)
         out["problems"] = [p.to_dict() for p in self.problems]
         out["meta"] = {
             "source": self.source,

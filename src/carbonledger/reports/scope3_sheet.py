@@ -62,14 +62,25 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
             ("From supplier-specific (primary) data 供应商一手数据占比", overall.get("primary_share")),
             ("From secondary data 二手数据占比", overall.get("secondary_share")),
             ("Data-quality score 数据质量得分 (1 very good … 5 very poor)", overall.get("dqi_score")),
-            ("Technological / temporal / geographical", " / ".join(
-                "" if overall.get(f"dqi_{k}") is None else f"{overall[f'dqi_{k}']:.2f}"
-                for k in ("technological", "temporal", "geographical"))),
-            ("Completeness / reliability", " / ".join(
-                "" if overall.get(f"dqi_{k}") is None else f"{overall[f'dqi_{k}']:.2f}"
-                for k in ("completeness", "reliability"))),
-            ("Scoring", "GHG Protocol Scope 3 Standard ch. 7 (Table 7.6 indicators), pedigree-matrix scale; "
-             "emission-weighted means; per-row scores are in the Calculation trail (dqi_* columns)"),
+            (
+                "Technological / temporal / geographical",
+                " / ".join(
+                    "" if overall.get(f"dqi_{k}") is None else f"{overall[f'dqi_{k}']:.2f}"
+                    for k in ("technological", "temporal", "geographical")
+                ),
+            ),
+            (
+                "Completeness / reliability",
+                " / ".join(
+                    "" if overall.get(f"dqi_{k}") is None else f"{overall[f'dqi_{k}']:.2f}"
+                    for k in ("completeness", "reliability")
+                ),
+            ),
+            (
+                "Scoring",
+                "GHG Protocol Scope 3 Standard ch. 7 (Table 7.6 indicators), pedigree-matrix scale; "
+                "emission-weighted means; per-row scores are in the Calculation trail (dqi_* columns)",
+            ),
         ],
         start_row=3,
     )
@@ -104,7 +115,11 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
         start_row=cat_header,
         number_formats={"t CO2e": _T, "Share of Scope 3": _P, "Primary data share": _P, "DQI score": _S},
         freeze=False,
-        widths={"Name 名称": 44, "Minimum boundary (Scope 3 Standard Table 5.4, paraphrased)": 70, "Status": 30},
+        widths={
+            "Name 名称": 44,
+            "Minimum boundary (Scope 3 Standard Table 5.4, paraphrased)": 70,
+            "Status": 30,
+        },
     )
     chart = BarChart()
     chart.type = "bar"
@@ -121,7 +136,10 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
             "Method 方法": e["key"],
             "t CO2e": e["tco2e"],
             "Share of Scope 3": e["tco2e"] / total if total else None,
-            "Data type": "primary" if e["primary_share"] == 1 else "secondary" if e["primary_share"] == 0
+            "Data type": "primary"
+            if e["primary_share"] == 1
+            else "secondary"
+            if e["primary_share"] == 0
             else "mixed",
             "DQI score": e["dqi_score"],
             "Technological": e["dqi_technological"],
@@ -132,8 +150,18 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
         }
         for e in (aggregate_dqi(rows, "s3_method") if len(rows) else [])
     ]
-    columns = ["Method 方法", "t CO2e", "Share of Scope 3", "Data type", "DQI score", "Technological", "Temporal",
-               "Geographical", "Completeness", "Reliability"]
+    columns = [
+        "Method 方法",
+        "t CO2e",
+        "Share of Scope 3",
+        "Data type",
+        "DQI score",
+        "Technological",
+        "Temporal",
+        "Geographical",
+        "Completeness",
+        "Reliability",
+    ]
     end = write_table(
         ws,
         pd.DataFrame(methods, columns=columns),
@@ -161,13 +189,31 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
     ws.cell(row=r, column=1, value="Category × method (t CO2e)").font = Font(bold=True)
     if len(rows):
         matrix = rows.pivot_table(
-            index="category", columns="s3_method", values="tco2e", aggfunc=_fsum, fill_value=0.0, observed=True
+            index="category",
+            columns="s3_method",
+            values="tco2e",
+            aggfunc=_fsum,
+            fill_value=0.0,
+            observed=True,
         ).reset_index()
         matrix.columns.name = None
         matrix["category"] = matrix["category"].astype(str)
         matrix = matrix.sort_values("category", key=lambda s: s.astype(int), kind="stable")
         matrix.insert(0, "Category 类别", "3." + matrix.pop("category"))
-        write_table(ws, matrix, start_row=r + 1, number_formats={c: _T for c in matrix.columns[1:]}, freeze=False)
+        write_table(
+            ws, matrix, start_row=r + 1, number_formats={c: _T for c in matrix.columns[1:]}, freeze=False
+        )
     else:
         ws.cell(row=r + 1, column=1, value="No Scope 3 records.")
+    # -- the user's conversion inputs cited by the lineage ("rates row 3", "deflators row 2") ----------
+    r = ws.max_row + 2
+    for name, title in (
+        ("exchange_rates", "Exchange rates used 汇率 (rates row n = row n of this input)"),
+        ("deflators", "Price indices used 价格指数 (deflators row n)"),
+    ):
+        frame = getattr(result.scope3_inputs, name, None) if result.scope3_inputs is not None else None
+        if frame is None or not len(frame):
+            continue
+        ws.cell(row=r, column=1, value=title).font = Font(bold=True)
+        r = write_table(ws, frame, start_row=r + 1, freeze=False) + 1
     ws.column_dimensions["A"].width = 48

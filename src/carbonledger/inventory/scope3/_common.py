@@ -55,39 +55,66 @@ class Prepared:
     @classmethod
     def of(cls, records: pd.DataFrame, method: str | npt.NDArray[np.object_]) -> Prepared:
         n = len(records)
-        given = records["method"].to_numpy(dtype=object) if "method" in records.columns else np.full(n, "", object)
-        default = np.full(n, method, dtype=object) if isinstance(method, str) else np.asarray(method, dtype=object)
+        given = (
+            records["method"].to_numpy(dtype=object)
+            if "method" in records.columns
+            else np.full(n, "", object)
+        )
+        default = (
+            np.full(n, method, dtype=object) if isinstance(method, str) else np.asarray(method, dtype=object)
+        )
         region = records["region"].to_numpy(dtype=object)
         factor_region = records["factor_region"].to_numpy(dtype=object)
         proxy = (factor_region != "") & (factor_region != region)
         frame = records.copy()
-        frame["region"] = np.where(factor_region != "", factor_region, region)
+        if proxy.any() or (factor_region != "").any():
+            frame["region"] = np.where(factor_region != "", factor_region, region)
         frame["record_region"] = region
-        return cls(
+        prep = cls(
             records=frame,
             s3_method=np.where(given != "", given, default).astype(object),
             scale=np.ones(n),
-            params=np.where(
-                proxy, "factor region " + factor_region.astype(str) + " used as a stated proxy for "
-                + region.astype(str) + " (factor_region)", ""
-            ).astype(object),
-            flags=np.where(proxy, "regional_proxy", "").astype(object),
+            params=np.full(n, "", dtype=object),
+            flags=np.full(n, "", dtype=object),
             proxy=proxy,
         )
+        if proxy.any():
+            prep.add_params(
+                proxy,
+                "factor region "
+                + factor_region.astype(str)
+                + " used as a stated proxy for "
+                + region.astype(str)
+                + " (factor_region)",
+            )
+            prep.add_flags(proxy, "regional_proxy")
+        return prep
 
     def add_params(self, mask: npt.NDArray[np.bool_], text: npt.NDArray[np.object_] | str) -> None:
-        extra = np.broadcast_to(np.asarray(text, dtype=object), self.params.shape)
-        joined = np.where(self.params == "", extra, self.params.astype(str) + "; " + extra.astype(str))
-        self.params = np.where(mask, joined, self.params).astype(object)
+        """Append ``text`` (per record, or one text) to the parameters of the masked records."""
+        idx = np.flatnonzero(mask)
+        if len(idx) == 0:
+            return
+        extra = (
+            np.full(len(idx), text, dtype=object)
+            if isinstance(text, str)
+            else np.asarray(text, dtype=object)[idx]
+        )
+        self.params[idx] = join_text(self.params[idx], extra, "; ")
 
     def add_flags(self, mask: npt.NDArray[np.bool_], flag: str) -> None:
-        joined = np.where(self.flags == "", flag, self.flags.astype(str) + "|" + flag)
-        self.flags = np.where(mask, joined, self.flags).astype(object)
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            self.flags[idx] = join_text(self.flags[idx], np.full(len(idx), flag, dtype=object), "|")
 
     def subset(self, keep: npt.NDArray[np.bool_]) -> Prepared:
         return Prepared(
-            self.records[keep], self.s3_method[keep], self.scale[keep], self.params[keep], self.flags[keep],
-            self.proxy[keep]
+            self.records[keep],
+            self.s3_method[keep],
+            self.scale[keep],
+            self.params[keep],
+            self.flags[keep],
+            self.proxy[keep],
         )
 
     @staticmethod
@@ -105,8 +132,38 @@ class Prepared:
         )
 
 
-def problem(ctx: RunContext, sub: pd.DataFrame, k: int, field: str, message: str, accepted: str,
-            value: object = None) -> Problem:
+def combined_codes(*arrays: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], list[tuple[object, ...]]]:
+    """Integer codes of the distinct tuples across ``arrays`` and those tuples (first-seen order),
+    computed from per-array codes (no per-row tuples)."""
+    key = np.zeros(len(np.asarray(arrays[0], dtype=object)) if arrays else 0, dtype=np.int64)
+    uniques_per: list[npt.NDArray[np.object_]] = []
+    codes_per: list[npt.NDArray[np.int64]] = []
+    for array in arrays:
+        codes, uniques = pd.factorize(
+            pd.Series(np.asarray(array, dtype=object), dtype=object), use_na_sentinel=False
+        )
+        codes_per.append(codes.astype(np.int64))
+        uniques_per.append(np.asarray(uniques, dtype=object))
+        key = pd.factorize(key * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    first = np.flatnonzero(~pd.Index(key).duplicated())
+    tuples = [tuple(u[c[i]] for u, c in zip(uniques_per, codes_per, strict=True)) for i in first]
+    return key, tuples
+
+
+def join_text(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_], sep: str) -> npt.NDArray[np.object_]:
+    """Element-wise ``a + sep + b`` skipping empty parts, computed once per distinct pair."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=object)
+    codes, pairs = combined_codes(
+        pd.Series(a, dtype=object).fillna("").to_numpy(), pd.Series(b, dtype=object).fillna("").to_numpy()
+    )
+    joined = np.array([sep.join(x for x in (str(u), str(v)) if x) for u, v in pairs], dtype=object)
+    return joined[codes]
+
+
+def problem(
+    ctx: RunContext, sub: pd.DataFrame, k: int, field: str, message: str, accepted: str, value: object = None
+) -> Problem:
     return Problem(
         message,
         file=ctx.source,
@@ -164,7 +221,9 @@ def _set_activities(full_id: str, factors: pd.DataFrame) -> frozenset[str]:
     return _SET_CACHE[full_id]
 
 
-def _record_index(positions: npt.NDArray[np.int64], size_from: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def _record_index(
+    positions: npt.NDArray[np.int64], size_from: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
     """Dense map record pos → index into the prepared arrays."""
     top = int(max(positions.max(initial=-1), size_from.max(initial=-1))) + 1
     lookup = np.full(top, -1, dtype=np.int64)
@@ -190,12 +249,8 @@ def tag(
     scale = prep.scale[idx]
     for column in ("mass_kg", "co2e_kg"):
         rows[column] = rows[column].to_numpy(dtype=np.float64) * scale
-    params = prep.params[idx]
-    base = rows["parameters"].astype(object).fillna("").astype(str).to_numpy()
-    rows["parameters"] = np.where(base == "", params, np.where(params == "", base, base + "; " + params))
-    extra = prep.flags[idx]
-    flags = rows["flags"].astype(object).fillna("").astype(str).to_numpy()
-    rows["flags"] = np.where(extra == "", flags, np.where(flags == "", extra, flags + "|" + extra))
+    rows["parameters"] = join_text(rows["parameters"].to_numpy(dtype=object), prep.params[idx], "; ")
+    rows["flags"] = join_text(rows["flags"].to_numpy(dtype=object), prep.flags[idx], "|")
     method = prep.s3_method[idx]
     rows["s3_method"] = method
     is_primary = (
@@ -205,8 +260,9 @@ def tag(
     records = prep.records
     override = {c: records[c].to_numpy(dtype=np.float64)[idx] for c in DQI_COLUMNS}
     default_key = np.where((method == "hybrid") & ~is_primary, "hybrid_secondary", method)
-    table = np.array([METHOD_DEFAULTS.get(str(m), (3.0, 3.0, 3.0)) for m in default_key], dtype=np.float64)
-    table = table.reshape(-1, 3) if len(table) else np.zeros((0, 3))
+    m_codes, m_uniques = pd.factorize(pd.Series(default_key, dtype=object))
+    per_method = np.array([METHOD_DEFAULTS.get(str(m), (3.0, 3.0, 3.0)) for m in m_uniques], dtype=np.float64)
+    table = per_method.reshape(-1, 3)[m_codes] if len(m_codes) else np.zeros((0, 3))
     defaults = {
         "dqi_technological": table[:, 0],
         "dqi_completeness": table[:, 1],
@@ -218,9 +274,11 @@ def tag(
         for column, values in dqi_defaults.items():
             v = values[idx]
             defaults[column] = np.where(np.isnan(v), defaults[column], v)
-    regional_proxy = pd.Series(rows["flags"], dtype=object).str.contains("regional_proxy", regex=False).to_numpy()
-    defaults["dqi_geographical"] = np.where(regional_proxy, np.maximum(defaults["dqi_geographical"], 4.0),
-                                            defaults["dqi_geographical"])
+    f_codes, f_uniques = pd.factorize(rows["flags"])
+    regional_proxy = np.array(["regional_proxy" in str(f) for f in f_uniques], dtype=bool)[f_codes]
+    defaults["dqi_geographical"] = np.where(
+        regional_proxy, np.maximum(defaults["dqi_geographical"], 4.0), defaults["dqi_geographical"]
+    )
     for column in DQI_COLUMNS:
         rows[column] = np.where(np.isnan(override[column]), defaults[column], override[column])
     rows["dqi_score"] = np.mean(np.column_stack([rows[c].to_numpy() for c in DQI_COLUMNS]), axis=1)
@@ -237,16 +295,26 @@ def run_prepared(prep: Prepared | None, ctx: RunContext) -> MethodOutput:
     rejected = list(out.rejected)
     for k in np.flatnonzero(np.isin(sub["pos"].to_numpy(), parameter_only["pos"].to_numpy())):
         problems.append(
-            problem(ctx, sub, int(k), "activity",
-                    f"the factor chosen for {sub['activity'].to_numpy()[k]} holds parameters but no emission "
-                    "factor", "an activity whose factor set has emission factors, or an inline emission_factor")
+            problem(
+                ctx,
+                sub,
+                int(k),
+                "activity",
+                f"the factor chosen for {sub['activity'].to_numpy()[k]} holds parameters but no emission "
+                "factor",
+                "an activity whose factor set has emission factors, or an inline emission_factor",
+            )
         )
         rejected.append(int(sub["pos"].to_numpy()[k]))
     temporal = geographical = None
     if resolution is not None and len(resolution.table) == len(sub):
         t = resolution.table
-        vf = pd.to_datetime(t["factor_valid_from"].astype(object), errors="coerce").dt.year.to_numpy(dtype=np.float64)
-        vt = pd.to_datetime(t["factor_valid_to"].astype(object), errors="coerce").dt.year.to_numpy(dtype=np.float64)
+        vf = pd.to_datetime(t["factor_valid_from"].astype(object), errors="coerce").dt.year.to_numpy(
+            dtype=np.float64
+        )
+        vt = pd.to_datetime(t["factor_valid_to"].astype(object), errors="coerce").dt.year.to_numpy(
+            dtype=np.float64
+        )
         ry0 = pd.to_datetime(sub["period_start"]).dt.year.to_numpy(dtype=np.float64)
         ry1 = pd.to_datetime(sub["period_end"]).dt.year.to_numpy(dtype=np.float64)
         gap = np.maximum.reduce([np.zeros(len(sub)), vf - ry1, ry0 - vt])
@@ -267,6 +335,8 @@ def concat_outputs(outputs: list[MethodOutput]) -> MethodOutput:
     frames = [o.rows for o in outputs if not o.rows.empty]
     return MethodOutput(
         pd.concat(frames, ignore_index=True) if frames else empty_rows(),
-        np.concatenate([o.rejected for o in outputs]).astype(np.int64) if outputs else np.zeros(0, dtype=np.int64),
+        np.concatenate([o.rejected for o in outputs]).astype(np.int64)
+        if outputs
+        else np.zeros(0, dtype=np.int64),
         [p for o in outputs for p in o.problems],
     )

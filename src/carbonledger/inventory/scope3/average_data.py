@@ -72,7 +72,7 @@ def alias_activities(prep: Prepared, ctx: RunContext) -> None:
         if text not in available:
             for prefix, replacement in ALIASES:
                 if text.startswith(prefix):
-                    new = replacement + text[len(prefix):]
+                    new = replacement + text[len(prefix) :]
                     break
         mapped.append(new)
     new_keys = np.array(mapped, dtype=object)[codes] if len(codes) else np.zeros(0, dtype=object)
@@ -98,8 +98,19 @@ def prepare_average_data(sub: pd.DataFrame) -> Prepared:
         unit = r["lifetime_energy_unit"].to_numpy(dtype=object)
         r["quantity"] = np.where(use, total, quantity)
         r["unit"] = np.where(use, unit, r["unit"].to_numpy(dtype=object))
-        prep.add_params(use, "lifetime use = " + fmt(units_sold) + " units sold × " + fmt(energy) + " "
-                        + unit.astype(str) + " per unit = " + fmt(total) + " " + unit.astype(str))
+        prep.add_params(
+            use,
+            "lifetime use = "
+            + fmt(units_sold)
+            + " units sold × "
+            + fmt(energy)
+            + " "
+            + unit.astype(str)
+            + " per unit = "
+            + fmt(total)
+            + " "
+            + unit.astype(str),
+        )
     # end of life: units sold × mass per unit
     mass = r["mass"].to_numpy(dtype=np.float64)
     eol = (prefix == "end_of_life/") & ~np.isnan(mass)
@@ -109,6 +120,14 @@ def prepare_average_data(sub: pd.DataFrame) -> Prepared:
         total = quantity * per_unit * kg
         r["quantity"] = np.where(eol, total, r["quantity"].to_numpy(dtype=np.float64))
         r["unit"] = np.where(eol, "kg", r["unit"].to_numpy(dtype=object))
-        prep.add_params(eol, "end-of-life mass = " + fmt(quantity * per_unit) + " units × " + fmt(kg)
-                        + " kg per unit = " + fmt(total) + " kg")
+        prep.add_params(
+            eol,
+            "end-of-life mass = "
+            + fmt(quantity * per_unit)
+            + " units × "
+            + fmt(kg)
+            + " kg per unit = "
+            + fmt(total)
+            + " kg",
+        )
     return prep

@@ -46,11 +46,17 @@ _DETAILS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         "Upstream (cradle-to-gate) emissions of purchased fuels and electricity not in Scope 1 "
         "or 2: well-to-tank of fuels (A), of electricity, heat and steam (B), transmission and "
         "distribution losses (C), generation of electricity purchased for resale (D)",
-        "T&D losses use location-based grid factors; resale applies to utilities and energy "
-        "retailers.",
+        "T&D losses use location-based grid factors; resale applies to utilities and energy retailers.",
         ("average_data", "supplier_specific"),
-        ("wtt/", "electricity/td_losses", "electricity/wtt", "electricity/wtt_td_losses",
-         "electricity/resale", "heat/td_losses", "heat/wtt"),
+        (
+            "wtt/",
+            "electricity/td_losses",
+            "electricity/wtt",
+            "electricity/wtt_td_losses",
+            "electricity/resale",
+            "heat/td_losses",
+            "heat/wtt",
+        ),
     ),
     "4": (
         "Scope 1 and 2 emissions of transport and distribution providers in the reporting "
@@ -95,8 +101,7 @@ _DETAILS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
     ),
     "10": (
         "Scope 1 and 2 emissions of downstream processors of sold intermediate products",
-        "Only for intermediate products; may be excluded with justification where uses are "
-        "unknown.",
+        "Only for intermediate products; may be excluded with justification where uses are unknown.",
         ("site_specific", "average_data"),
         ("processing/",),
     ),
@@ -129,8 +134,7 @@ _DETAILS: dict[str, tuple[str, str, tuple[str, ...], tuple[str, ...]]] = {
         ("franchise/",),
     ),
     "15": (
-        "Scope 1 and 2 emissions of investees, allocated to the investment (equity, debt, "
-        "project finance)",
+        "Scope 1 and 2 emissions of investees, allocated to the investment (equity, debt, project finance)",
         "Attribution by share of equity or debt (e.g. PCAF: outstanding amount / enterprise "
         "value including cash or total equity + debt).",
         ("investment_specific", "average_data"),

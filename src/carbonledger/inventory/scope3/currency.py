@@ -13,7 +13,9 @@ year of the spend, and the amount is then moved to the factor's price year with 
 index of the factor's economy, the order the EEIO factors' own definition implies (a 2022
 US-dollar amount of purchases). The Scope 3 Technical Guidance (2013, ch. 1, spend-based
 method) requires spend to be adjusted for inflation to the factor's year and converted to
-its currency; the choice of index and rate source is the user's and is recorded.
+its currency; the choice of index and rate source is the user's and is recorded: the lineage text
+cites the row of the rate and index tables (``rates row 3``, ``deflators row 2``), and the
+workbook's Scope 3 sheet and the JSON ``scope3.inputs`` list those rows with source and date.
 """
 
 from __future__ import annotations
@@ -50,15 +52,14 @@ def convert_spend(
     deflators: pd.DataFrame | None,
 ) -> Conversion:
     """Convert every amount (see the module docstring); work is done per distinct key."""
-    keys = pd.MultiIndex.from_arrays(
-        [
-            pd.Series(currency, dtype=object),
-            pd.Series(price_year, dtype=np.float64),
-            pd.Series(target_currency, dtype=object),
-            pd.Series(target_year, dtype=np.float64),
-        ]
+    from carbonledger.inventory.scope3._common import combined_codes
+
+    codes, uniques = combined_codes(
+        currency,
+        np.asarray(price_year, dtype=np.float64),
+        target_currency,
+        np.asarray(target_year, dtype=np.float64),
     )
-    codes, uniques = pd.factorize(keys)
     fx_map = _rate_lookup(rates)
     index_map = _index_lookup(deflators)
     k = len(uniques)
@@ -70,7 +71,7 @@ def convert_spend(
     text = np.empty(k, dtype=object)
     for i, (c_raw, y, tc_raw, ty) in enumerate(uniques):
         c, tc = str(c_raw), str(tc_raw)
-        y_int, ty_int = int(y), int(ty)
+        y_int, ty_int = int(float(str(y))), int(float(str(ty)))
         parts: list[str] = []
         if c == tc:
             fx[i] = 1.0
@@ -95,10 +96,16 @@ def convert_spend(
             else:
                 defl[i] = base[0] / here[0]
                 parts.append(
-                    f"× price index {tc} {ty_int}/{y_int} = {base[0]:.6g}/{here[0]:.6g} ({here[1]})"
+                    f"× price index {tc} {ty_int}/{y_int} = {base[0]:.6g}/{here[0]:.6g} ({base[1]}, {here[1]})"
                 )
-        text[i] = f"spend in {c} at {y_int} prices " + (" ".join(parts) + " " if parts else "") + (
-            f"→ {tc} at {ty_int} prices"
+        text[i] = (
+            f"spend in {c} at {y_int} prices "
+            + (" ".join(parts) + " " if parts else "")
+            + (
+                f"→ {tc} at {ty_int} prices (× {fx[i] * defl[i]:.6g} overall)"
+                if not (missing_rate[i] or missing_index[i])
+                else f"→ {tc} at {ty_int} prices"
+            )
         )
     factor = fx * defl
     value = np.asarray(amount, dtype=np.float64) * factor[codes]
@@ -117,8 +124,8 @@ def _rate_lookup(rates: pd.DataFrame | None) -> dict[tuple[str, str, int], tuple
     if rates is None or rates.empty:
         return {}
     return {
-        (str(a), str(b), int(y)): (float(r), f"{s}, {d}")
-        for a, b, y, r, s, d in rates[["from_currency", "to_currency", "year", "rate", "source", "date"]].itertuples(
+        (str(a), str(b), int(y)): (float(r), f"rates row {row}")
+        for a, b, y, r, row in rates[["from_currency", "to_currency", "year", "rate", "row"]].itertuples(
             index=False
         )
     }
@@ -128,8 +135,6 @@ def _index_lookup(deflators: pd.DataFrame | None) -> dict[tuple[str, int], tuple
     if deflators is None or deflators.empty:
         return {}
     return {
-        (str(c), int(y)): (float(v), f"{series}; {s}, {d}")
-        for c, y, v, series, s, d in deflators[["currency", "year", "index", "series", "source", "date"]].itertuples(
-            index=False
-        )
+        (str(c), int(y)): (float(v), f"deflators row {row}")
+        for c, y, v, row in deflators[["currency", "year", "index", "row"]].itertuples(index=False)
     }

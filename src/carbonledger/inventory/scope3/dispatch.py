@@ -66,7 +66,8 @@ def scope3_method(records: pd.DataFrame, ctx: RunContext, inputs: Scope3Inputs |
     if records.empty:
         return MethodOutput(empty_rows())
     family = records["family"].astype(str).to_numpy(dtype=object)
-    prefix = pd.Series(family, dtype=object).str.split("/").str[0].to_numpy(dtype=object) + "/"
+    f_codes, f_uniques = pd.factorize(pd.Series(family, dtype=object))
+    prefix = np.array([str(f).split("/")[0] + "/" for f in f_uniques], dtype=object)[f_codes]
     kind = records["kind"].to_numpy(dtype=object)
     method = records["method"].to_numpy(dtype=object)
     remaining = np.ones(len(records), dtype=bool)
@@ -89,19 +90,28 @@ def scope3_method(records: pd.DataFrame, ctx: RunContext, inputs: Scope3Inputs |
     outputs.append(_inline(inline, ctx))
     rep = Prepared.of(reported, "") if len(reported) else None
     if rep is not None:
-        rep.s3_method = np.where(rep.s3_method == "", _reported_default(reported), rep.s3_method).astype(object)
+        rep.s3_method = np.where(rep.s3_method == "", _reported_default(reported), rep.s3_method).astype(
+            object
+        )
         apply_allocation(rep)
         outputs.append(reported_method(reported, ctx, rep))
     outputs.append(supplier_specific_method(supplier, ctx, inputs))
     spend_prep, spend_rejected, spend_problems = prepare_spend(spend, ctx, inputs)
     outputs.append(MethodOutput(empty_rows(), np.array(spend_rejected, dtype=np.int64), spend_problems))
-    parts = [spend_prep, prepare_freight(freight), prepare_travel(travel), prepare_energy(energy, ctx),
-             prepare_average_data(rest)]
+    parts = [
+        spend_prep,
+        prepare_freight(freight),
+        prepare_travel(travel),
+        prepare_energy(energy, ctx),
+        prepare_average_data(rest),
+    ]
     combined = Prepared.concat(parts)
     if combined is not None:
         alias_activities(combined, ctx)
-        allocate = ~np.isin(combined.records["family"].to_numpy(dtype=object),
-                            ["freight/", "freight_fuel/", "downstream_transport/"])
+        allocate = ~np.isin(
+            combined.records["family"].to_numpy(dtype=object),
+            ["freight/", "freight_fuel/", "downstream_transport/"],
+        )
         sub = combined.subset(allocate)
         apply_allocation(sub)
         combined.scale[allocate] = sub.scale
@@ -130,5 +140,8 @@ def _inline(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     out = inline_method(sub, ctx)
     prep = Prepared.of(sub, "inline_factor")
     apply_allocation(prep)
-    return MethodOutput(tag(out.rows, prep, temporal=np.full(len(sub), 3.0), geographical=np.full(len(sub), 3.0)),
-                        out.rejected, out.problems)
+    return MethodOutput(
+        tag(out.rows, prep, temporal=np.full(len(sub), 3.0), geographical=np.full(len(sub), 3.0)),
+        out.rejected,
+        out.problems,
+    )

@@ -69,7 +69,14 @@ METHOD_DEFAULTS: dict[str, tuple[float, float, float]] = {
 }
 
 PRIMARY_METHODS = frozenset(
-    {"supplier_specific", "hybrid", "investment_specific", "franchise_specific", "asset_specific", "site_specific"}
+    {
+        "supplier_specific",
+        "hybrid",
+        "investment_specific",
+        "franchise_specific",
+        "asset_specific",
+        "site_specific",
+    }
 )
 """Methods whose emissions come from the value-chain partner's own (primary) data."""
 
@@ -81,7 +88,9 @@ def temporal_score(gap_years: npt.NDArray[np.float64]) -> npt.NDArray[np.float64
 
 
 def geographical_score(
-    record_region: npt.NDArray[np.object_], factor_region: npt.NDArray[np.object_], proxy: npt.NDArray[np.bool_]
+    record_region: npt.NDArray[np.object_],
+    factor_region: npt.NDArray[np.object_],
+    proxy: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float64]:
     """1 same region, 2 containing region, 3 GLOBAL, 4 proxy, 5 unknown."""
     pairs = pd.MultiIndex.from_arrays(

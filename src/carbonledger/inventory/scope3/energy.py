@@ -39,17 +39,29 @@ def prepare_energy(sub: pd.DataFrame, ctx: RunContext) -> Prepared:
     # a published loss rate (e.g. EPA eGRID) where the record gives none
     need = td & np.isnan(loss)
     if need.any():
-        res = resolve(resolution_frame(r[need]), ctx.factor_sets, store=ctx.store, raise_on_missing=False,
-                      file=ctx.source)
+        res = resolve(
+            resolution_frame(r[need]),
+            ctx.factor_sets,
+            store=ctx.store,
+            raise_on_missing=False,
+            file=ctx.source,
+        )
         rates = res.factor_rows(["loss_rate"])
         if not rates.empty:
-            by_factor = dict(zip(zip(rates["full_id"], rates["factor_id"], strict=True), rates["value"], strict=True))
-            chosen = zip(res.table["factor_full_id"].astype(object), res.table["factor_id"].astype(object), strict=True)
+            by_factor = dict(
+                zip(zip(rates["full_id"], rates["factor_id"], strict=True), rates["value"], strict=True)
+            )
+            chosen = zip(
+                res.table["factor_full_id"].astype(object), res.table["factor_id"].astype(object), strict=True
+            )
             found = np.array([by_factor.get((f, i), np.nan) for f, i in chosen], dtype=np.float64)
             idx = np.flatnonzero(need)
             loss[idx] = found
-            names = res.table["factor_full_id"].astype(object).astype(str).to_numpy() + " " + \
-                res.table["factor_id"].astype(object).astype(str).to_numpy()
+            names = (
+                res.table["factor_full_id"].astype(object).astype(str).to_numpy()
+                + " "
+                + res.table["factor_id"].astype(object).astype(str).to_numpy()
+            )
             src = np.full(len(r), "", dtype=object)
             src[idx] = np.where(np.isnan(found), "", "published loss rate " + names)
             prep.add_params(src != "", src)
@@ -57,8 +69,10 @@ def prepare_energy(sub: pd.DataFrame, ctx: RunContext) -> Prepared:
     if rate.any():
         prep.scale = prep.scale * np.where(rate, loss, 1.0)
         r["activity"] = np.where(rate, "electricity/grid", r["activity"].to_numpy(dtype=object))
-        prep.add_params(rate, "T&D losses = electricity consumed × loss rate " + fmt(loss)
-                        + " × location-based grid factor")
+        prep.add_params(
+            rate,
+            "T&D losses = electricity consumed × loss rate " + fmt(loss) + " × location-based grid factor",
+        )
     resale = activity == "electricity/resale"
     if resale.any():
         r["activity"] = np.where(resale, "electricity/grid", r["activity"].to_numpy(dtype=object))

@@ -39,13 +39,28 @@ def apply_allocation(prep: Prepared) -> None:
     unit = r["allocation_unit"].to_numpy(dtype=object)
     dims = dimension_names(unit)
     basis = np.select(
-        [dims == "mass", dims == "volume", pd.Series(dims, dtype=object).str.startswith("currency").to_numpy(),
-         dims == "count (pieces)"],
+        [
+            dims == "mass",
+            dims == "volume",
+            pd.Series(dims, dtype=object).str.startswith("currency").to_numpy(),
+            dims == "count (pieces)",
+        ],
         ["mass", "volume", "economic value", "units"],
         dims.astype(str),
     )
-    prep.add_params(has, "allocated by " + basis + ": " + fmt(amount) + " / " + fmt(total) + " "
-                    + unit.astype(str) + " = share " + fmt(share))
+    prep.add_params(
+        has,
+        "allocated by "
+        + basis
+        + ": "
+        + fmt(amount)
+        + " / "
+        + fmt(total)
+        + " "
+        + unit.astype(str)
+        + " = share "
+        + fmt(share),
+    )
 
 
 def prepare_freight(sub: pd.DataFrame) -> Prepared:
@@ -65,12 +80,21 @@ def prepare_freight(sub: pd.DataFrame) -> Prepared:
         to_unit = unit_multipliers(np.full(len(r), "tkm", dtype=object), "tkm")
         r["quantity"] = np.where(derived, tkm * to_unit, r["quantity"].to_numpy(dtype=np.float64))
         r["unit"] = np.where(derived, "tkm", unit)
-        prep.add_params(derived, "tonne-km = mass " + fmt(t) + " t × distance " + fmt(km) + " km = " + fmt(tkm) + " tkm")
+        prep.add_params(
+            derived, "tonne-km = mass " + fmt(t) + " t × distance " + fmt(km) + " km = " + fmt(tkm) + " tkm"
+        )
     fuel = family == "freight_fuel/"
     if fuel.any():
         activity = r["activity"].to_numpy(dtype=object)
-        r["activity"] = np.where(fuel, pd.Series(activity, dtype=object).str.replace("freight_fuel/", "fuel/", n=1,
-                                                                                    regex=False).to_numpy(), activity)
-        prep.add_params(fuel, "fuel-based: carrier's fuel × combustion factor of " + r["activity"].astype(str).to_numpy())
+        r["activity"] = np.where(
+            fuel,
+            pd.Series(activity, dtype=object)
+            .str.replace("freight_fuel/", "fuel/", n=1, regex=False)
+            .to_numpy(),
+            activity,
+        )
+        prep.add_params(
+            fuel, "fuel-based: carrier's fuel × combustion factor of " + r["activity"].astype(str).to_numpy()
+        )
     apply_allocation(prep)
     return prep

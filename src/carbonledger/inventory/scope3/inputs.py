@@ -85,9 +85,7 @@ def _check_columns(raw: RawTable, required: Sequence[str], what: str) -> list[Pr
     ]
 
 
-def _row_problems(
-    raw: RawTable, mask: np.ndarray, column: str, message: str, accepted: str
-) -> list[Problem]:
+def _row_problems(raw: RawTable, mask: np.ndarray, column: str, message: str, accepted: str) -> list[Problem]:
     frame = raw.frame
     return [
         Problem(
@@ -142,17 +140,27 @@ def read_exchange_rates(data: TableInput) -> tuple[pd.DataFrame, list[Problem]]:
     bad |= m
     rate = out["rate"].to_numpy()
     m = np.isnan(rate) | (rate <= 0)
-    problems += _row_problems(raw, m, "rate", "rate must be a positive number",
-                              "units of to_currency per 1 from_currency, e.g. 7.0809")
+    problems += _row_problems(
+        raw,
+        m,
+        "rate",
+        "rate must be a positive number",
+        "units of to_currency per 1 from_currency, e.g. 7.0809",
+    )
     bad |= m
-    for column, accepted in (("source", "the publisher and series, e.g. Federal Reserve G.5A"),
-                             ("date", "the publication or retrieval date, e.g. 2024-02-01")):
+    for column, accepted in (
+        ("source", "the publisher and series, e.g. Federal Reserve G.5A"),
+        ("date", "the publication or retrieval date, e.g. 2024-02-01"),
+    ):
         m = (out[column] == "").to_numpy()
-        problems += _row_problems(raw, m, column, f"{column} is empty: every rate needs its {column}", accepted)
+        problems += _row_problems(
+            raw, m, column, f"{column} is empty: every rate needs its {column}", accepted
+        )
         bad |= m
     dup = out.duplicated(["from_currency", "to_currency", "year"], keep=False).to_numpy() & ~bad
-    problems += _row_problems(raw, dup, "year", "duplicate rate for the same currency pair and year",
-                              "one rate per pair and year")
+    problems += _row_problems(
+        raw, dup, "year", "duplicate rate for the same currency pair and year", "one rate per pair and year"
+    )
     bad |= dup
     out = out[~bad].reset_index(drop=True)
     out["year"] = out["year"].astype(int)
@@ -187,15 +195,22 @@ def read_deflators(data: TableInput) -> tuple[pd.DataFrame, list[Problem]]:
     bad |= m
     index = out["index"].to_numpy()
     m = np.isnan(index) | (index <= 0)
-    problems += _row_problems(raw, m, "index", "index must be a positive number", "the index level, e.g. 876.664")
+    problems += _row_problems(
+        raw, m, "index", "index must be a positive number", "the index level, e.g. 876.664"
+    )
     bad |= m
     for column in ("series", "source", "date"):
         m = (out[column] == "").to_numpy()
         problems += _row_problems(raw, m, column, f"{column} is empty", f"the index's {column}")
         bad |= m
     dup = out.duplicated(["currency", "year"], keep=False).to_numpy() & ~bad
-    problems += _row_problems(raw, dup, "year", "duplicate index for the same currency and year",
-                              "one index level per currency and year (one series)")
+    problems += _row_problems(
+        raw,
+        dup,
+        "year",
+        "duplicate index for the same currency and year",
+        "one index level per currency and year (one series)",
+    )
     bad |= dup
     out = out[~bad].reset_index(drop=True)
     out["year"] = out["year"].astype(int)
@@ -241,8 +256,17 @@ def _pact_rows(path: Path) -> tuple[list[dict[str, object]], list[Problem]]:
                     record_id=fp.id,
                     field="pcf/declaredUnitOfMeasurement",
                     accepted=", ".join(
-                        ["liter", "kilogram", "cubic meter", "kilowatt hour", "megajoule", "ton kilometer",
-                         "square meter", "piece", "hour"]
+                        [
+                            "liter",
+                            "kilogram",
+                            "cubic meter",
+                            "kilowatt hour",
+                            "megajoule",
+                            "ton kilometer",
+                            "square meter",
+                            "piece",
+                            "hour",
+                        ]
                     ),
                 )
             )
@@ -269,15 +293,26 @@ def _pact_rows(path: Path) -> tuple[list[dict[str, object]], list[Problem]]:
                         "gwp_basis": ",".join(fp.characterization_factors),
                         "source": f"PACT {fp.spec_version} footprint {fp.id} ({fp.company_name}, "
                         f"{fp.product_name}) in {path.name}"
-                        + (", validity = 3 years from referencePeriodEnd (spec default)"
-                           if fp.validity_from_spec_default else ""),
+                        + (
+                            ", validity = 3 years from referencePeriodEnd (spec default)"
+                            if fp.validity_from_spec_default
+                            else ""
+                        ),
                         "footprint_id": fp.id,
                         "origin": "pact",
                         "spec_version": fp.spec_version,
-                        "primary_data_share": fp.primary_data_share if fp.primary_data_share is not None else np.nan,
+                        "primary_data_share": fp.primary_data_share
+                        if fp.primary_data_share is not None
+                        else np.nan,
                         **{
                             f"dqi_{k}": pact_dqr_to_score(fp.dqr.get(k), fp.spec_version)
-                            for k in ("technological", "temporal", "geographical", "completeness", "reliability")
+                            for k in (
+                                "technological",
+                                "temporal",
+                                "geographical",
+                                "completeness",
+                                "reliability",
+                            )
                         },
                     }
                 )
@@ -312,8 +347,10 @@ def _table_rows(data: TableInput) -> tuple[pd.DataFrame, list[Problem]]:
             "origin": "table",
             "spec_version": "",
             "primary_data_share": opt("primary_data_share"),
-            **{f"dqi_{k}": opt(f"dqi_{k}") for k in
-               ("technological", "temporal", "geographical", "completeness", "reliability")},
+            **{
+                f"dqi_{k}": opt(f"dqi_{k}")
+                for k in ("technological", "temporal", "geographical", "completeness", "reliability")
+            },
         }
     )
     out["source"] = out["source"] + " (" + raw.source + " row " + f["row"].astype(str) + ")"
@@ -324,12 +361,18 @@ def _table_rows(data: TableInput) -> tuple[pd.DataFrame, list[Problem]]:
         bad |= m
     pcf = out["pcf_kg"].to_numpy()
     m = np.isnan(pcf) | (pcf < 0)
-    problems += _row_problems(raw, m, "pcf", "pcf must be a number >= 0",
-                              "kg CO2e per declared_amount × declared_unit")
+    problems += _row_problems(
+        raw, m, "pcf", "pcf must be a number >= 0", "kg CO2e per declared_amount × declared_unit"
+    )
     bad |= m
     unit_ok = out["declared_unit"].map(_unit_ok).to_numpy(dtype=bool)
-    problems += _row_problems(raw, ~unit_ok, "declared_unit", "declared_unit is not a recognised unit",
-                              "kg, t, L, m3, kWh, MJ, tkm, m2, pieces")
+    problems += _row_problems(
+        raw,
+        ~unit_ok,
+        "declared_unit",
+        "declared_unit is not a recognised unit",
+        "kg, t, L, m3, kWh, MJ, tkm, m2, pieces",
+    )
     bad |= ~unit_ok
     for column in ("valid_from", "valid_to"):
         m = out[column].isna().to_numpy()
@@ -393,8 +436,12 @@ def load_scope3_inputs(
     inputs = Scope3Inputs(eeio_margins=eeio_margins)
     if eeio_margins not in _MARGINS:
         inputs.problems.append(
-            Problem(f"eeio_margins must be one of {_MARGINS}", field="eeio_margins", value=eeio_margins,
-                    accepted="with (purchaser price, cradle to shelf) or without (cradle to factory gate)")
+            Problem(
+                f"eeio_margins must be one of {_MARGINS}",
+                field="eeio_margins",
+                value=eeio_margins,
+                accepted="with (purchaser price, cradle to shelf) or without (cradle to factory gate)",
+            )
         )
         inputs.eeio_margins = "with"
     if exchange_rates is not None:
@@ -407,4 +454,3 @@ def load_scope3_inputs(
         inputs.footprints, found = read_supplier_footprints(supplier_footprints)
         inputs.problems += found
     return inputs
-

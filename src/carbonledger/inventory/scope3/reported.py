@@ -65,8 +65,11 @@ def reported_method(sub: pd.DataFrame, ctx: RunContext, prep: Prepared | None = 
         factor_value=np.full(len(records), np.nan),
         factor_unit="",
         factor_gwp_basis="as reported",
-        lineage="CO2e reported by the value-chain partner (quantity " + fmt(records["quantity"]) + " "
-        + records["unit"].to_numpy(dtype=object).astype(str) + ")",
+        lineage="CO2e reported by the value-chain partner (quantity "
+        + fmt(records["quantity"])
+        + " "
+        + records["unit"].to_numpy(dtype=object).astype(str)
+        + ")",
         flags="reported_emissions",
     )
     return MethodOutput(tag(out, prep, temporal=np.ones(len(records)), geographical=np.ones(len(records))))

@@ -28,7 +28,7 @@ from carbonledger.errors import Problem
 from carbonledger.factors.resolve import resolve
 from carbonledger.inventory.context import RunContext
 from carbonledger.inventory.methods.factor import resolution_frame
-from carbonledger.inventory.scope3._common import Prepared, problem
+from carbonledger.inventory.scope3._common import Prepared, join_text, problem
 from carbonledger.inventory.scope3.currency import convert_spend
 from carbonledger.inventory.scope3.inputs import Scope3Inputs
 
@@ -57,7 +57,10 @@ def prepare_spend(
     naics = pd.Series(activity, dtype=object).str.startswith("spend/naics/").to_numpy()
     if inputs.eeio_margins == "without":
         pin = naics & (factor_id == "")
-        factor_id[pin] = pd.Series(activity[pin], dtype=object).str.rsplit("/", n=1).str[-1].to_numpy() + ":without_margins"
+        factor_id[pin] = (
+            pd.Series(activity[pin], dtype=object).str.rsplit("/", n=1).str[-1].to_numpy()
+            + ":without_margins"
+        )
         records["factor_id"] = factor_id
     # resolve once in USD (the EEIO sets shipped are in USD); records whose factor is in their own
     # currency (a user's set) resolve in a second pass
@@ -68,8 +71,13 @@ def prepare_spend(
     currency = records["currency"].to_numpy(dtype=object)
     units = np.where(resolved, "USD", currency).astype(object)
     if (~resolved).any():
-        second = resolve(resolution_frame(records, currency), ctx.factor_sets, store=ctx.store,
-                         raise_on_missing=False, file=ctx.source)
+        second = resolve(
+            resolution_frame(records, currency),
+            ctx.factor_sets,
+            store=ctx.store,
+            raise_on_missing=False,
+            file=ctx.source,
+        )
         t2 = second.table
         for column in ("factor_full_id", "factor_id", "factor_valid_from"):
             merged = table[column].astype(object).to_numpy().copy()
@@ -77,13 +85,24 @@ def prepare_spend(
             table = table.assign(**{column: merged})
     ok = pd.Series(table["factor_id"].astype(object)).notna().to_numpy()
     factor_rows = resolution.factor_rows(["emission_factor"])
-    unit_by_factor = dict(zip(zip(factor_rows["full_id"], factor_rows["factor_id"], strict=True),
-                              factor_rows["unit"], strict=True))
-    target_currency = np.array(
-        [_target_currency(str(unit_by_factor.get((f, i), ""))) if o else "" for f, i, o in
-         zip(table["factor_full_id"].astype(object), table["factor_id"].astype(object), ok, strict=True)],
-        dtype=object,
+    unit_by_factor = dict(
+        zip(
+            zip(factor_rows["full_id"], factor_rows["factor_id"], strict=True),
+            factor_rows["unit"],
+            strict=True,
+        )
     )
+    pairs = pd.MultiIndex.from_arrays(
+        [
+            pd.Series(table["factor_full_id"].astype(object)).fillna(""),
+            pd.Series(table["factor_id"].astype(object)).fillna(""),
+        ]
+    )
+    p_codes, p_uniques = pd.factorize(pairs)
+    per_pair = np.array(
+        [_target_currency(str(unit_by_factor.get((f, i), ""))) for f, i in p_uniques], dtype=object
+    )
+    target_currency = np.where(ok, per_pair[p_codes], "").astype(object)
     target_currency = np.where(ok & (target_currency == ""), units, target_currency)
     target_year = pd.to_datetime(table["factor_valid_from"].astype(object), errors="coerce").dt.year.to_numpy(
         dtype=np.float64
@@ -103,19 +122,33 @@ def prepare_spend(
     )
     check = ok  # unresolved records are reported by the factor run
     for k in np.flatnonzero(check & conv.missing_rate):
-        problems.append(problem(
-            ctx, records, int(k), "currency",
-            f"no exchange rate {currency[k]}→{target_currency[k]} for {int(price_year[k])} "
-            f"(the factor is in {target_currency[k]})",
-            f"a row {currency[k]},{target_currency[k]},{int(price_year[k])},rate,source,date in the exchange-rate "
-            "table (--exchange-rates)", currency[k]))
+        problems.append(
+            problem(
+                ctx,
+                records,
+                int(k),
+                "currency",
+                f"no exchange rate {currency[k]}→{target_currency[k]} for {int(price_year[k])} "
+                f"(the factor is in {target_currency[k]})",
+                f"a row {currency[k]},{target_currency[k]},{int(price_year[k])},rate,source,date in the exchange-rate "
+                "table (--exchange-rates)",
+                currency[k],
+            )
+        )
     for k in np.flatnonzero(check & conv.missing_index & ~conv.missing_rate):
-        problems.append(problem(
-            ctx, records, int(k), "price_year",
-            f"no price index for {target_currency[k]} {int(conv.missing_index_year[k])} to move {int(price_year[k])} "
-            f"prices to the factor's price year {int(target_year_f[k])}",
-            f"rows {target_currency[k]},{int(price_year[k])} and {target_currency[k]},{int(target_year_f[k])} in the "
-            "deflator table (--deflators)", int(price_year[k])))
+        problems.append(
+            problem(
+                ctx,
+                records,
+                int(k),
+                "price_year",
+                f"no price index for {target_currency[k]} {int(conv.missing_index_year[k])} to move {int(price_year[k])} "
+                f"prices to the factor's price year {int(target_year_f[k])}",
+                f"rows {target_currency[k]},{int(price_year[k])} and {target_currency[k]},{int(target_year_f[k])} in the "
+                "deflator table (--deflators)",
+                int(price_year[k]),
+            )
+        )
     bad = check & (conv.missing_rate | conv.missing_index)
     rejected += [int(p) for p in records["pos"].to_numpy()[bad]]
     keep = ~bad
@@ -126,7 +159,6 @@ def prepare_spend(
         "EEIO factor without margins (cradle to factory gate)",
         "EEIO factor with margins (purchaser price, cradle to point of sale)",
     )
-    amount_text = pd.Series(conv.amount).map(lambda v: f"{v:.6g}").to_numpy(dtype=object)
-    prep.add_params(ok, conv.text + " = " + amount_text + " " + target_currency.astype(str) + "; "
-                    + np.where(naics, margins, ""))
+    # texts are built per distinct key and shared between records (millions of lines stay cheap)
+    prep.add_params(ok, join_text(conv.text, np.where(naics, margins, "").astype(object), "; "))
     return prep.subset(keep), rejected, problems

@@ -35,21 +35,39 @@ def prepare_travel(sub: pd.DataFrame) -> Prepared:
     employees = r["employees"].to_numpy(dtype=np.float64)
     derived = ~np.isnan(employees) & np.isnan(r["quantity"].to_numpy(dtype=np.float64))
     if derived.any():
-        km = r["distance"].to_numpy(dtype=np.float64) * unit_multipliers(r["distance_unit"].to_numpy(dtype=object), "km")
+        km = r["distance"].to_numpy(dtype=np.float64) * unit_multipliers(
+            r["distance_unit"].to_numpy(dtype=object), "km"
+        )
         share = r["share"].to_numpy(dtype=np.float64)
         days = r["working_days"].to_numpy(dtype=np.float64)
         total_km = employees * share * days * 2.0 * km
         unit = r["unit"].to_numpy(dtype=object)
         dims = dimension_names(unit)
         base = np.select(
-            [dims == "passenger × distance (pkm)", dims == "vehicle × distance"], ["passenger*km", "vehicle*km"], "km"
+            [dims == "passenger × distance (pkm)", dims == "vehicle × distance"],
+            ["passenger*km", "vehicle*km"],
+            "km",
         ).astype(object)
-        to_unit = np.array([unit_multipliers(np.array([b], dtype=object), str(u))[0] if d else np.nan
-                            for b, u, d in zip(base, unit, derived, strict=True)], dtype=np.float64)
+        to_unit = np.array(
+            [
+                unit_multipliers(np.array([b], dtype=object), str(u))[0] if d else np.nan
+                for b, u, d in zip(base, unit, derived, strict=True)
+            ],
+            dtype=np.float64,
+        )
         r["quantity"] = np.where(derived, total_km * to_unit, r["quantity"].to_numpy(dtype=np.float64))
         prep.add_params(
             derived,
-            "commuting distance = " + fmt(employees) + " employees × share " + fmt(share) + " × " + fmt(days)
-            + " days × 2 × " + fmt(km) + " km one way = " + fmt(total_km) + " km",
+            "commuting distance = "
+            + fmt(employees)
+            + " employees × share "
+            + fmt(share)
+            + " × "
+            + fmt(days)
+            + " days × 2 × "
+            + fmt(km)
+            + " km one way = "
+            + fmt(total_km)
+            + " km",
         )
     return prep

@@ -172,7 +172,10 @@ def _numbers(frame: pd.DataFrame, column: str) -> tuple[npt.NDArray[np.float64],
 
 def derivable(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Rows whose quantity is derived from Scope 3 columns (may leave ``quantity`` empty)."""
-    have = {c: ~np.isnan(_numbers(frame, c)[0]) for c in ("mass", "distance", "employees", "working_days", "share")}
+    have = {
+        c: ~np.isnan(_numbers(frame, c)[0])
+        for c in ("mass", "distance", "employees", "working_days", "share")
+    }
     freight = have["mass"] & have["distance"]
     commuting = have["employees"] & have["working_days"] & have["distance"] & have["share"]
     return freight | commuting
@@ -201,7 +204,9 @@ def _currency_of(units: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
             dims = str(parse_unit(text).quantity.dimensionality) if text else ""
         except UnitError:
             dims = ""
-        out.append(text.upper() if dims.startswith("[currency_") and "/" not in dims and "*" not in dims else "")
+        out.append(
+            text.upper() if dims.startswith("[currency_") and "/" not in dims and "*" not in dims else ""
+        )
     array = np.array(out, dtype=object)
     return array[codes] if len(codes) else np.zeros(0, dtype=object)
 
@@ -221,7 +226,7 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
     kind = out["kind"].to_numpy(dtype=object)
     unit = out["unit"].to_numpy(dtype=object)
     scope3 = np.isin(kind, list(SCOPE3_KINDS))
-    prefix = np.array([str(f).split("/")[0] + "/" for f in family], dtype=object)
+    prefix = _per_distinct(family, lambda f: f.split("/")[0] + "/")
     # -- value/unit pairs ----------------------------------------------------------------
     for value_col, unit_col, dims, example in (
         ("mass", "mass_unit", ("mass",), "t or kg"),
@@ -229,8 +234,9 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
         ("lifetime_energy", "lifetime_energy_unit", None, "kWh, L or kg (per unit sold)"),
     ):
         u = out[unit_col].to_numpy(dtype=object)
-        checker.flag(has[value_col] & (u == ""), unit_col, f"{value_col} is given without {unit_col}",
-                     accepted=example)
+        checker.flag(
+            has[value_col] & (u == ""), unit_col, f"{value_col} is given without {unit_col}", accepted=example
+        )
         d = _dims(np.where(has[value_col], u, ""))
         checker.flag((d == "?"), unit_col, f"{unit_col} is not a recognised unit", accepted=example)
         if dims is not None:
@@ -238,19 +244,37 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
             checker.flag(wrong, unit_col, f"{unit_col} is not a unit of {dims[0]}", accepted=example)
     alloc_any = has["allocation_amount"] | has["allocation_total"]
     alloc_both = has["allocation_amount"] & has["allocation_total"]
-    checker.flag(alloc_any & ~alloc_both, "allocation_total" if has["allocation_amount"].any() else
-                 "allocation_amount", "allocation needs both allocation_amount and allocation_total",
-                 accepted="both numbers in allocation_unit, e.g. 12 (t) of 24 (t)")
+    checker.flag(
+        alloc_any & ~alloc_both,
+        "allocation_total" if has["allocation_amount"].any() else "allocation_amount",
+        "allocation needs both allocation_amount and allocation_total",
+        accepted="both numbers in allocation_unit, e.g. 12 (t) of 24 (t)",
+    )
     au = out["allocation_unit"].to_numpy(dtype=object)
-    checker.flag(alloc_both & (au == ""), "allocation_unit", "allocation is given without allocation_unit",
-                 accepted="t or kg (mass basis), m3 (volume basis), USD (economic), pieces (units)")
-    checker.flag(alloc_both & (_dims(np.where(alloc_both, au, "")) == "?"), "allocation_unit",
-                 "allocation_unit is not a recognised unit", accepted="t, kg, m3, USD, CNY, pieces")
+    checker.flag(
+        alloc_both & (au == ""),
+        "allocation_unit",
+        "allocation is given without allocation_unit",
+        accepted="t or kg (mass basis), m3 (volume basis), USD (economic), pieces (units)",
+    )
+    checker.flag(
+        alloc_both & (_dims(np.where(alloc_both, au, "")) == "?"),
+        "allocation_unit",
+        "allocation_unit is not a recognised unit",
+        accepted="t, kg, m3, USD, CNY, pieces",
+    )
     with np.errstate(invalid="ignore"):
-        checker.flag(alloc_both & ((values["allocation_total"] <= 0) | (values["allocation_amount"] < 0)
-                                   | (values["allocation_amount"] > values["allocation_total"])),
-                     "allocation_amount", "allocation_amount must be between 0 and allocation_total (> 0)",
-                     accepted="0 <= allocation_amount <= allocation_total")
+        checker.flag(
+            alloc_both
+            & (
+                (values["allocation_total"] <= 0)
+                | (values["allocation_amount"] < 0)
+                | (values["allocation_amount"] > values["allocation_total"])
+            ),
+            "allocation_amount",
+            "allocation_amount must be between 0 and allocation_total (> 0)",
+            accepted="0 <= allocation_amount <= allocation_total",
+        )
     # -- ranges ----------------------------------------------------------------------------
     with np.errstate(invalid="ignore"):
         for column, low, high, closed_high, text in (
@@ -262,74 +286,141 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
             outside = has[column] & ((v < low) | ((v > high) if closed_high else (v >= high)))
             checker.flag(outside, column, f"{column} outside its range", accepted=text)
         for column in ("mass", "distance", "employees", "working_days", "lifetime_energy"):
-            checker.flag(has[column] & (values[column] < 0), column, f"{column} is negative", accepted="a value >= 0")
+            checker.flag(
+                has[column] & (values[column] < 0), column, f"{column} is negative", accepted="a value >= 0"
+            )
         for column in DQI_COLUMNS:
             v = values[column]
-            checker.flag(has[column] & ((v < 1) | (v > 5)), column, f"{column} outside 1-5",
-                         accepted="a score from 1 (very good) to 5 (very poor)")
+            checker.flag(
+                has[column] & ((v < 1) | (v > 5)),
+                column,
+                f"{column} outside 1-5",
+                accepted="a score from 1 (very good) to 5 (very poor)",
+            )
         py = values["price_year"]
-        checker.flag(has["price_year"] & ((py != np.floor(py)) | (py < 1900) | (py > 2100)), "price_year",
-                     "price_year is not a year", accepted="a four-digit year such as 2023")
+        checker.flag(
+            has["price_year"] & ((py != np.floor(py)) | (py < 1900) | (py > 2100)),
+            "price_year",
+            "price_year is not a year",
+            accepted="a four-digit year such as 2023",
+        )
     region = out["factor_region"].to_numpy(dtype=object)
     r_codes, r_uniques = pd.factorize(pd.Series(region, dtype=object))
     known = np.array([r == "" or is_known_region(str(r)) for r in r_uniques], dtype=bool)[r_codes]
-    checker.flag(~known, "factor_region", "factor_region not recognised",
-                 accepted="an ISO 3166 code such as GB, US, CN, or a grid region")
+    checker.flag(
+        ~known,
+        "factor_region",
+        "factor_region not recognised",
+        accepted="an ISO 3166 code such as GB, US, CN, or a grid region",
+    )
     # -- spend-based: currency and price year ------------------------------------------------
     spend = family == "spend/"
     currency = out["currency"].str.upper().to_numpy(dtype=object)
     unit_currency = _currency_of(unit)
-    checker.flag(spend & (currency == "") & (unit_currency == ""), "currency",
-                 "spend needs a currency: give column currency, or a currency as the unit",
-                 accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD")
+    checker.flag(
+        spend & (currency == "") & (unit_currency == ""),
+        "currency",
+        "spend needs a currency: give column currency, or a currency as the unit",
+        accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
+    )
     given_currency = currency != ""
     curr_unit = _currency_of(currency)
-    checker.flag(given_currency & (curr_unit == ""), "currency", "currency not recognised",
-                 accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD")
-    conflict = spend & given_currency & (unit_currency != "") & (curr_unit != "") & (curr_unit != unit_currency)
-    checker.flag(conflict, "currency", "currency does not match the currency of the unit",
-                 accepted="the same currency in both, or leave one empty")
+    checker.flag(
+        given_currency & (curr_unit == ""),
+        "currency",
+        "currency not recognised",
+        accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
+    )
+    conflict = (
+        spend & given_currency & (unit_currency != "") & (curr_unit != "") & (curr_unit != unit_currency)
+    )
+    checker.flag(
+        conflict,
+        "currency",
+        "currency does not match the currency of the unit",
+        accepted="the same currency in both, or leave one empty",
+    )
     non_currency_unit = spend & (unit_currency == "") & (unit != "")
-    checker.flag(non_currency_unit & ~given_currency, "unit", "a spend record's unit must be a currency",
-                 accepted="CNY, USD, EUR …")
+    checker.flag(
+        non_currency_unit & ~given_currency,
+        "unit",
+        "a spend record's unit must be a currency",
+        accepted="CNY, USD, EUR …",
+    )
     out["currency"] = np.where(given_currency, curr_unit, unit_currency)
-    checker.flag(spend & ~has["price_year"], "price_year", "spend needs the price year of the amount",
-                 accepted="the year of the prices the amount is in, e.g. 2023 for 2023 invoices")
+    checker.flag(
+        spend & ~has["price_year"],
+        "price_year",
+        "spend needs the price year of the amount",
+        accepted="the year of the prices the amount is in, e.g. 2023 for 2023 invoices",
+    )
     # -- freight: mass and distance go together ---------------------------------------------------
     freight = np.isin(prefix, ["freight/", "downstream_transport/"])
-    checker.flag(freight & has["distance"] & ~has["mass"], "mass",
-                 "distance is given without the shipment mass (tonne-km = mass × distance)",
-                 accepted="the shipment mass in mass_unit, or quantity in tkm")
-    checker.flag(freight & has["mass"] & ~has["distance"], "distance",
-                 "mass is given without the transport distance (tonne-km = mass × distance)",
-                 accepted="the distance in distance_unit, or quantity in tkm")
+    checker.flag(
+        freight & has["distance"] & ~has["mass"],
+        "mass",
+        "distance is given without the shipment mass (tonne-km = mass × distance)",
+        accepted="the shipment mass in mass_unit, or quantity in tkm",
+    )
+    checker.flag(
+        freight & has["mass"] & ~has["distance"],
+        "distance",
+        "mass is given without the transport distance (tonne-km = mass × distance)",
+        accepted="the distance in distance_unit, or quantity in tkm",
+    )
     # -- commuting: all four inputs together ----------------------------------------------------
     commute_cols = ("employees", "working_days", "distance", "share")
     any_commute = (prefix == "commuting/") & np.logical_or.reduce([has[c] for c in commute_cols])
     for column in commute_cols:
-        checker.flag(any_commute & ~has[column], column,
-                     f"the commuting average-data method needs {column}",
-                     accepted="employees, working_days, distance (one way) and share, all four")
+        checker.flag(
+            any_commute & ~has[column],
+            column,
+            f"the commuting average-data method needs {column}",
+            accepted="employees, working_days, distance (one way) and share, all four",
+        )
     # -- investments: PCAF attribution on reported investee emissions ------------------------------
-    co2e_unit = np.array([_co2e(str(u)) for u in unit], dtype=bool) if len(unit) else np.zeros(0, dtype=bool)
-    checker.flag((prefix == "investment/") & co2e_unit & ~has["attribution_factor"], "attribution_factor",
-                 "investee emissions need an attribution factor",
-                 accepted="a fraction, e.g. outstanding amount / (EVIC) = 0.02")
+    co2e_unit = _per_distinct(unit, _co2e).astype(bool)
+    checker.flag(
+        (prefix == "investment/") & co2e_unit & ~has["attribution_factor"],
+        "attribution_factor",
+        "investee emissions need an attribution factor",
+        accepted="a fraction, e.g. outstanding amount / (EVIC) = 0.02",
+    )
     # -- supplier-specific -------------------------------------------------------------------------
     method = out["method"].to_numpy(dtype=object)
-    wants_supplier = ((family == "supplier/") & ~co2e_unit & (method != "hybrid")) | (method == "supplier_specific")
+    wants_supplier = ((family == "supplier/") & ~co2e_unit & (method != "hybrid")) | (
+        method == "supplier_specific"
+    )
     no_inline = np.isnan(out["emission_factor"].to_numpy())
-    checker.flag(wants_supplier & no_inline & (out["supplier_id"].to_numpy(dtype=object) == ""), "supplier_id",
-                 "the supplier-specific method needs supplier_id", accepted="the supplier's id in the "
-                 "supplier table or PACT companyIds")
-    checker.flag(wants_supplier & no_inline & (out["product_id"].to_numpy(dtype=object) == ""), "product_id",
-                 "the supplier-specific method needs product_id", accepted="the product id in the supplier "
-                 "table or PACT productIds")
-    checker.flag((method == "hybrid") & (out["supplier_id"].to_numpy(dtype=object) == ""), "supplier_id",
-                 "the hybrid method groups records by supplier_id", accepted="the supplier's id")
+    checker.flag(
+        wants_supplier & no_inline & (out["supplier_id"].to_numpy(dtype=object) == ""),
+        "supplier_id",
+        "the supplier-specific method needs supplier_id",
+        accepted="the supplier's id in the supplier table or PACT companyIds",
+    )
+    checker.flag(
+        wants_supplier & no_inline & (out["product_id"].to_numpy(dtype=object) == ""),
+        "product_id",
+        "the supplier-specific method needs product_id",
+        accepted="the product id in the supplier table or PACT productIds",
+    )
+    checker.flag(
+        (method == "hybrid") & (out["supplier_id"].to_numpy(dtype=object) == ""),
+        "supplier_id",
+        "the hybrid method groups records by supplier_id",
+        accepted="the supplier's id",
+    )
     bad_method = scope3 & (method != "") & ~np.isin(method, list(METHOD_NAMES))
-    checker.flag(bad_method, "method", "method is not a Scope 3 method",
-                 accepted=", ".join(sorted(METHOD_NAMES)))
+    checker.flag(
+        bad_method, "method", "method is not a Scope 3 method", accepted=", ".join(sorted(METHOD_NAMES))
+    )
+
+
+def _per_distinct(values: npt.NDArray[np.object_], func: Any) -> npt.NDArray[np.object_]:
+    """``func`` applied once per distinct value, gathered back (no per-row Python loop)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    mapped = np.array([func(str(u)) for u in uniques] + [func("")], dtype=object)
+    return mapped[np.where(codes < 0, len(uniques), codes)]
 
 
 def _co2e(unit: str) -> bool:
