@@ -86,6 +86,14 @@ EXAMPLES: list[Example] = [
         "China ETS: clinker line in Chongqing, 2024 (first compliance year of cement), monthly data",
         lambda example, out: _china_ets(example, out, "cement", 2024),
     ),
+    Example(
+        "chengdu_electronics",
+        "Scope 1-3 inventory of an electronics assembler in Chengdu, 2023 (spend in CNY/USD, PACT supplier data, "
+        "freight, travel)",
+        lambda example, out: __import__(
+            "carbonledger.inventory.scope3.demo", fromlist=["run_chengdu_example"]
+        ).run_chengdu_example(example, out),
+    ),
     # Other areas: add one Example(...) line here for examples/<your example>/.
 ]
 
