@@ -915,64 +915,74 @@ def _scope2(ws: Worksheet, data: _Data) -> None:
 
 
 def _scope2_records(s2: pd.DataFrame) -> pd.DataFrame:
+    """One row per Scope 2 record: both bases side by side (grouped, no per-record loop)."""
     columns = [
-        "record_id",
-        "entity",
-        "period",
-        "region",
-        "activity",
-        "quantity",
-        "unit",
-        "location_factor",
-        "location",
-        "instruments",
-        "covered_mwh",
-        "market_factor",
-        "market",
-        "difference",
-        "flags",
-    ]
+        "record_id", "entity", "period", "region", "activity", "quantity", "unit", "location_factor",
+        "location", "instruments", "covered_mwh", "market_factor", "market", "difference", "flags",
+    ]  # fmt: skip
     if s2.empty:
         return pd.DataFrame(columns=columns)
-    out = []
-    for _, group in s2.groupby("record_pos", sort=False):
-        loc = group[group["scope_key"] == "2_location"]
-        mkt = group[group["scope_key"] == "2_market"]
-        first = group.iloc[0]
-        instr = mkt[mkt["factor_set"].astype(str) == "instruments"]
-        rest = mkt[mkt["factor_set"].astype(str) != "instruments"]
-        covered = [float(m.group(1)) for p in instr["parameters"].astype(str) if (m := _COVERED.search(p))]
-        location_value = _fsum(loc["tco2e"].to_numpy())
-        market_value = _fsum(mkt["tco2e"].to_numpy())
-        out.append(
-            (
-                first["record_id"],
-                first["entity"],
-                first["period"],
-                first["region"],
-                first["activity"],
-                first["quantity"],
-                first["unit"],
-                _factor_text(loc),
-                location_value,
-                "; ".join(dict.fromkeys(instr["factor_id"].astype(str))),
-                math.fsum(covered) if covered else None,
-                _factor_text(rest),
-                market_value,
-                market_value - location_value,
-                "|".join(dict.fromkeys(f for v in mkt["flags"] for f in split_flags(v))),
-            )
-        )
-    return pd.DataFrame(out, columns=columns)
+    order = pd.unique(s2["record_pos"].to_numpy())
+    first = s2.drop_duplicates("record_pos").set_index("record_pos")
+    out = first.loc[order, ["record_id", "entity", "period", "region", "activity", "quantity", "unit"]].copy()
+    key = s2["scope_key"].astype(str)
+    loc = s2[key == "2_location"]
+    mkt = s2[key == "2_market"]
+    is_instrument = mkt["factor_set"].astype(str) == "instruments"
+    instr, rest = mkt[is_instrument], mkt[~is_instrument]
+    out["location_factor"] = _joined(loc, _factor_texts(loc)).reindex(order)
+    out["location"] = loc.groupby("record_pos")["tco2e"].sum().reindex(order).fillna(0.0)
+    out["instruments"] = _joined(instr, instr["factor_id"].astype(str)).reindex(order)
+    covered = pd.to_numeric(
+        instr["parameters"].astype(str).str.extract(_COVERED, expand=False), errors="coerce"
+    )
+    out["covered_mwh"] = covered.groupby(instr["record_pos"].to_numpy()).sum(min_count=1).reindex(order)
+    out["market_factor"] = _joined(rest, _factor_texts(rest)).reindex(order)
+    out["market"] = mkt.groupby("record_pos")["tco2e"].sum().reindex(order).fillna(0.0)
+    out["difference"] = out["market"] - out["location"]
+    flags = pd.DataFrame(
+        {"record_pos": mkt["record_pos"].to_numpy(), "flag": mkt["flags"].astype(str).str.split("|")}
+    )
+    flags = flags.explode("flag")
+    flags = flags[flags["flag"].notna() & (flags["flag"] != "") & (flags["flag"] != "nan")]
+    out["flags"] = _joined(flags, flags["flag"]).reindex(order)
+    out = out.reset_index(drop=True)
+    for column in ("location_factor", "instruments", "market_factor", "flags"):
+        out[column] = out[column].fillna("")
+    return out[columns]
 
 
-def _factor_text(rows: pd.DataFrame) -> str:
-    texts = []
-    for _, row in rows.drop_duplicates(["factor_full_id", "factor_id"]).iterrows():
-        value = row["factor_value"]
-        number = f"{value:.6g}" if isinstance(value, float) and not math.isnan(value) else ""
-        texts.append(f"{row['factor_full_id']} {row['factor_id']} = {number} {row['factor_unit']}".strip())
-    return "; ".join(texts)
+def _factor_texts(rows: pd.DataFrame) -> pd.Series:
+    """``set factor = value unit`` per row, formatted once per distinct factor."""
+    if rows.empty:
+        return pd.Series([], dtype=object)
+    keys = pd.MultiIndex.from_arrays(
+        [
+            rows["factor_full_id"].astype(str),
+            rows["factor_id"].astype(str),
+            rows["factor_value"].astype(float),
+            rows["factor_unit"].astype(str),
+        ]
+    )
+    codes, uniques = pd.factorize(keys)
+    texts = np.array(
+        [
+            f"{full_id} {factor_id} = {'' if np.isnan(value) else f'{value:.6g}'} {unit}".strip()
+            for full_id, factor_id, value, unit in uniques
+        ],
+        dtype=object,
+    )
+    return pd.Series(texts[codes], index=rows.index)
+
+
+def _joined(rows: pd.DataFrame, texts: pd.Series) -> pd.Series:
+    """Distinct texts per record, in order of appearance, joined with '; ' (or '|' for flags)."""
+    if rows.empty:
+        return pd.Series([], dtype=object)
+    frame = pd.DataFrame({"record_pos": rows["record_pos"].to_numpy(), "text": texts.to_numpy()})
+    frame = frame.drop_duplicates()
+    separator = "|" if texts.name == "flag" else "; "
+    return frame.groupby("record_pos", sort=False)["text"].agg(separator.join)
 
 
 def _instrument_table(data: _Data) -> pd.DataFrame:
