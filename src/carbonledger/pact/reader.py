@@ -1,8 +1,10 @@
 """Read PACT ProductFootprints (v2.x and v3.0) as supplier product footprints.
 
-Each footprint is validated against the PACT JSON Schema shipped as package data
-(``data/specs/pact/v{2,3}/ProductFootprint.derived.schema.json``) with ``jsonschema``; the
-fields carbonledger uses are then read into :class:`PactFootprint` (pydantic). Accepted
+Each footprint is validated with ``jsonschema`` against carbonledger's PACT schema for its
+version (:func:`carbonledger.pact.schemas.own_schema`, package data
+``data/specs/pact/carbonledger-pact-v{2,3}.schema.json``); the fields carbonledger uses are then
+read into :class:`PactFootprint` (pydantic). The full footprint (every figure, semantic
+checks) is read by :mod:`carbonledger.pact.importer`. Accepted
 inputs: one ProductFootprint object, a list of them, or an API response ``{"data": …}``
 (ListFootprints / GetFootprint), as a file path or parsed JSON.
 
@@ -26,8 +28,6 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ import jsonschema
 from pydantic import BaseModel, ConfigDict
 
 from carbonledger.errors import Problem
+from carbonledger.pact.schemas import own_schema
 
 __all__ = ["DECLARED_UNITS", "PactFootprint", "read_pact", "validate_pact"]
 
@@ -86,12 +87,8 @@ class PactFootprint(BaseModel):
         return DECLARED_UNITS.get(self.declared_unit)
 
 
-@lru_cache(maxsize=2)
 def _schema(major: str) -> dict[str, Any]:
-    path = resources.files("carbonledger") / "data" / "specs" / "pact" / major / "ProductFootprint.derived.schema.json"
-    with path.open("r", encoding="utf-8") as handle:
-        schema: dict[str, Any] = json.load(handle)
-    return schema
+    return own_schema(major)
 
 
 def _items(data: Any) -> list[Any]:
