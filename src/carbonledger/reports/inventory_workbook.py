@@ -887,7 +887,21 @@ def _scope2(ws: Worksheet, data: _Data) -> None:
     r = _section(ws, r + 1, "Contractual instruments", "合同工具", 14)
     r = _table(
         ws,
-        _instrument_table(data),
+        _instrument_table(data)[
+            [
+                "instrument_id",
+                "type",
+                "vintage",
+                "market_boundary",
+                "type_label",
+                "mwh",
+                "records",
+                "description",
+                "applied_mwh",
+                "status",
+                "covers",
+            ]
+        ],
         r,
         {
             "instrument_id": ("Instrument", "编号"),
@@ -903,6 +917,7 @@ def _scope2(ws: Worksheet, data: _Data) -> None:
             "description": ("Description", "描述"),
         },
         {"mwh": "#,##0.000", "applied_mwh": "#,##0.000", "vintage": "0"},
+        wrap=["type_label", "covers", "description", "status"],
     )
     _put(
         ws,
