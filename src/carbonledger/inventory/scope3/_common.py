@@ -66,7 +66,7 @@ class Prepared:
         region = records["region"].to_numpy(dtype=object)
         factor_region = records["factor_region"].to_numpy(dtype=object)
         proxy = (factor_region != "") & (factor_region != region)
-        frame = records.copy()
+        frame = records.copy(deep=False)  # copy-on-write: only modified columns are copied
         if proxy.any() or (factor_region != "").any():
             frame["region"] = np.where(factor_region != "", factor_region, region)
         frame["record_region"] = region
@@ -108,6 +108,8 @@ class Prepared:
             self.flags[idx] = join_text(self.flags[idx], np.full(len(idx), flag, dtype=object), "|")
 
     def subset(self, keep: npt.NDArray[np.bool_]) -> Prepared:
+        if keep.all():
+            return self
         return Prepared(
             self.records[keep],
             self.s3_method[keep],
@@ -122,6 +124,8 @@ class Prepared:
         parts = [p for p in parts if len(p.records)]
         if not parts:
             return None
+        if len(parts) == 1:
+            return parts[0]
         return Prepared(
             pd.concat([p.records for p in parts], ignore_index=True),
             np.concatenate([p.s3_method for p in parts]),

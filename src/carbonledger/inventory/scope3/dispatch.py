@@ -36,10 +36,39 @@ from carbonledger.inventory.scope3.reported import reported_method
 from carbonledger.inventory.scope3.spend import prepare_spend
 from carbonledger.inventory.scope3.supplier import supplier_specific_method
 from carbonledger.inventory.scope3.travel import prepare_travel
-from carbonledger.inventory.scope3.validate import SCOPE3_KINDS
+from carbonledger.inventory.scope3.validate import SCOPE3_COLUMNS, SCOPE3_KINDS
 from carbonledger.units import is_co2e_unit
 
 __all__ = ["is_scope3", "scope3_method"]
+
+_USED = frozenset(
+    {
+        "record_id",
+        "row",
+        "pos",
+        "activity",
+        "family",
+        "kind",
+        "scope",
+        "category",
+        "quantity",
+        "unit",
+        "region",
+        "period_start",
+        "period_end",
+        "factor_id",
+        "factor_set",
+        "method",
+        "emission_factor",
+        "emission_factor_unit",
+        "gas",
+        "ncv",
+        "ncv_unit",
+        "oxidation_factor",
+        "biomass_fraction",
+        *SCOPE3_COLUMNS,
+    }
+)
 
 
 def is_scope3(records: pd.DataFrame) -> npt.NDArray[np.bool_]:
@@ -65,6 +94,7 @@ def scope3_method(records: pd.DataFrame, ctx: RunContext, inputs: Scope3Inputs |
     inputs = inputs or Scope3Inputs()
     if records.empty:
         return MethodOutput(empty_rows())
+    records = records[[c for c in records.columns if c in _USED]]  # the columns the methods read
     family = records["family"].astype(str).to_numpy(dtype=object)
     f_codes, f_uniques = pd.factorize(pd.Series(family, dtype=object))
     prefix = np.array([str(f).split("/")[0] + "/" for f in f_uniques], dtype=object)[f_codes]
