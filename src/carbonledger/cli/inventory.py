@@ -82,7 +82,7 @@ def inventory(
         ),
     ] = False,
 ) -> None:
-    """Compute Scope 1 and Scope 2 (location- and market-based) from activity data.
+    """Compute Scope 1, Scope 2 (location- and market-based) and Scope 3 from activity data.
 
     Exit code 2 when any row has an error; every problem is listed.
     """

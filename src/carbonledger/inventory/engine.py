@@ -12,6 +12,8 @@ process with ``mass_balance[_cn]``         :func:`~.methods.mass_balance.mass_ba
 fuel with ``method=mee``, or a resolved    :func:`~.methods.carbon_content.carbon_content_method`
 factor holding carbon-content parameters
 ``production/…``                           none (output data for intensities)
+Scope 3 kinds (spend, supplier, freight,   :func:`~.scope3.dispatch.scope3_method`
+travel … — see ``docs/scope3.md``)
 everything else                            :func:`~.methods.factor.factor_method`
 electricity (and heat) in addition         market-based :func:`~.scope2.market_based`
 =========================================  ==========================================
