@@ -6,6 +6,7 @@ USD; Federal Reserve G.5A 2023 average 7.0809 CNY/USD; CPI-U 2022/2023 = 292.655
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -22,7 +23,10 @@ SETS = ["cn-electricity", "cn-fuel-ndrc2013", "epa-supply-chain", "desnz", "epa-
 
 
 def test_templates_are_deterministic_and_match_the_committed_files(tmp_path: Path) -> None:
-    for build, name in ((build_purchases_template, "purchases.xlsx"), (build_logistics_template, "logistics.xlsx")):
+    for build, name in (
+        (build_purchases_template, "purchases.xlsx"),
+        (build_logistics_template, "logistics.xlsx"),
+    ):
         a = build(tmp_path / f"a_{name}").read_bytes()
         b = build(tmp_path / f"b_{name}").read_bytes()
         assert a == b
@@ -35,10 +39,13 @@ def test_template_examples_compute(tmp_path: Path) -> None:
         read_table(purchases, sheet="Examples"),
         factor_sets=SETS,
         exchange_rates=read_table(purchases, sheet="exchange_rates"),
-        deflators=pd.concat([
-            read_table(purchases, sheet="deflators").frame,
-            pd.read_csv(EXAMPLE / "deflators.csv", dtype=str).iloc[[1]],
-        ], ignore_index=True).drop(columns=["row"]),
+        deflators=pd.concat(
+            [
+                read_table(purchases, sheet="deflators").frame,
+                pd.read_csv(EXAMPLE / "deflators.csv", dtype=str).iloc[[1]],
+            ],
+            ignore_index=True,
+        ).drop(columns=["row"]),
         supplier_footprints=[EXAMPLE / "suppliers"],
     )
     assert not res.errors, [str(p) for p in res.errors]
@@ -72,3 +79,23 @@ def test_chengdu_example_full_inventory() -> None:
     flags = dict(zip(r["record_id"], r["flags"].astype(str), strict=False))
     assert "footprint_outside_validity" in flags["P-010"]
     assert "footprint_outside_validity" not in flags["P-011"]
+
+
+def test_cli_with_scope3_options_writes_json(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from carbonledger.cli import app
+
+    out = tmp_path / "chengdu.json"
+    args = ["inventory", str(EXAMPLE / "activities.csv"), "--year", "2023", "--format", "json", "--out", str(out)]
+    for name in SETS:
+        args += ["--factors", name]
+    args += ["--exchange-rates", str(EXAMPLE / "exchange_rates.csv"), "--deflators", str(EXAMPLE / "deflators.csv")]
+    args += ["--suppliers", str(EXAMPLE / "suppliers"), "--eeio-margins", "without"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["totals"]["by_scope"]["3"] > 0
+    assert [row["row"] for row in payload["scope3"]["inputs"]["exchange_rates"]] == [2, 3, 4]
+    spend = [r for r in payload["records"] if r.get("scope3", {}).get("method") == "spend_based"]
+    assert spend and all(r["factor"]["id"].endswith(":without_margins") for r in spend)
