@@ -28,18 +28,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import codes_of
 from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.factors.store import FactorStore, default_store
 from carbonledger.inventory.activity_table import ActivityTable, validate_activities
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import RESULT_COLUMNS, MethodOutput, empty_rows
+from carbonledger.inventory.methods._rows import RESULT_COLUMNS, MethodOutput, as_categorical, concat_rows, empty_rows
 from carbonledger.inventory.methods.carbon_content import carbon_content_method
 from carbonledger.inventory.methods.factor import factor_method, resolution_frame
 from carbonledger.inventory.methods.inline import inline_method
 from carbonledger.inventory.methods.mass_balance import mass_balance_method
 from carbonledger.inventory.methods.refrigerants import refrigerant_method
-from carbonledger.inventory.result import InventoryResult, scope_key
+from carbonledger.inventory.result import InventoryResult
 from carbonledger.inventory.scope2 import InstrumentTable, market_based, validate_instruments
 from carbonledger.inventory.scope3.dispatch import is_scope3, scope3_method
 from carbonledger.inventory.scope3.inputs import FootprintInput, Scope3Inputs, load_scope3_inputs
@@ -55,9 +56,12 @@ DEFAULT_FACTOR_SETS = (
     "desnz",
     "epa-hub",
     "owid-ember",
+    "epa-supply-chain",
 )
-"""Default priority: China grid, heat and fuel defaults, then UK DESNZ, US EPA, and the OWID/Ember
-location-based fallback. Regions decide which applies: a CN-CQ record never matches a GB factor."""
+"""Default priority: China grid, heat and fuel defaults, then UK DESNZ, US EPA, the OWID/Ember
+location-based fallback, and the US EPA spend-based (EEIO) factors, which hold only
+``spend/naics/…`` keys and apply to other regions as flagged proxies. Regions decide which
+applies: a CN-CQ record never matches a GB factor."""
 
 Progress = Callable[[str, float], None]
 
@@ -261,6 +265,18 @@ def _supplier_specific(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     )
 
 
+def _categorical(texts: list[str], codes: npt.NDArray[np.int64]) -> pd.Categorical:
+    """Categorical with row i = ``texts[codes[i]]`` (texts may repeat)."""
+    text_codes, cats = pd.factorize(np.asarray(texts, dtype=object))
+    return pd.Categorical.from_codes(text_codes[codes], categories=pd.Index(cats, dtype=object))
+
+
+def _category_mask(cat: pd.Categorical, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
+    """Rows whose category satisfies ``test`` (evaluated once per category)."""
+    per_category = np.array([test(str(c)) for c in cat.categories] + [False], dtype=bool)
+    return per_category[np.where(cat.codes < 0, len(cat.categories), cat.codes)]
+
+
 def _is_energy(units: pd.Series) -> npt.NDArray[np.bool_]:
     codes, uniques = pd.factorize(units)
     flags = []
@@ -290,11 +306,7 @@ def _assemble(
     ctx: RunContext,
     instruments: InstrumentTable | None,
 ) -> InventoryResult:
-    rows_ = (
-        pd.concat([o.rows for o in outputs if not o.rows.empty], ignore_index=True)
-        if any(not o.rows.empty for o in outputs)
-        else empty_rows()
-    )
+    rows_ = concat_rows([o.rows for o in outputs])
     rejected_pos: npt.NDArray[np.int64] = (
         np.unique(np.concatenate([o.rejected for o in outputs])).astype(np.int64)
         if outputs
@@ -304,24 +316,45 @@ def _assemble(
     if instruments is not None:
         problems += instruments.problems
     # rows of rejected records are dropped entirely (a record is computed or reported, not both)
-    rows_ = rows_[~rows_["record_pos"].isin(rejected_pos)].reset_index(drop=True)
+    if len(rejected_pos):
+        rows_ = rows_[~np.isin(rows_["record_pos"].to_numpy(), rejected_pos)].reset_index(drop=True)
     pos = rows_["record_pos"].to_numpy()
-    for column in _RECORD_COLUMNS:
-        rows_[column] = records[column].to_numpy()[pos]
-    kind = records["kind"].to_numpy()[pos]
-    scope = rows_["scope"].astype(object).to_numpy().copy()
-    scope[rows_["gas"].astype(str).to_numpy() == "CO2_biogenic"] = "outside_scopes"
-    scope[rows_["flags"].astype(str).str.contains("non_kyoto", regex=False).to_numpy()] = "memo_non_kyoto"
-    rows_["scope"] = scope
-    s2 = (rows_["scope"] == "2").to_numpy()
-    method2 = rows_["scope2_method"].astype(str).to_numpy().copy()
-    method2[s2 & (method2 == "")] = "location"
-    method2[~s2] = ""
-    rows_["scope2_method"] = method2
-    rows_["scope_key"] = scope_key(rows_["scope"], rows_["scope2_method"])
-    rows_["gwp"] = ctx.gwp
+    for column in (*_RECORD_COLUMNS, "kind"):
+        values = records[column]
+        if column in ("record_id", "description") or pd.api.types.is_numeric_dtype(values):
+            rows_[column] = values.array.take(pos)  # many distinct values: Arrow/numpy take
+        else:
+            codes, cats = codes_of(values)
+            rows_[column] = pd.Categorical.from_codes(codes[pos], categories=pd.Index(cats, dtype=object))
+    gas_cat = as_categorical(rows_["gas"])
+    flag_cat = as_categorical(rows_["flags"])
+    biogenic = _category_mask(gas_cat, lambda g: g == "CO2_biogenic")
+    non_kyoto = _category_mask(flag_cat, lambda f: "non_kyoto" in f.split("|"))
+    # biogenic CO2 is outside the scopes; non-Kyoto gases are a memo item (GHG Protocol ch. 4, 9)
+    scope_codes, scope_cats = codes_of(rows_["scope"])
+    all_scopes = pd.Index([*map(str, scope_cats), "outside_scopes", "memo_non_kyoto"]).unique()
+    scope_codes = all_scopes.get_indexer(pd.Index(map(str, scope_cats)))[scope_codes]
+    scope_codes[biogenic] = all_scopes.get_loc("outside_scopes")
+    scope_codes[non_kyoto] = all_scopes.get_loc("memo_non_kyoto")
+    method_codes, method_cats = codes_of(rows_["scope2_method"])
+    width = len(method_cats)
+    key_codes, key_values = pd.factorize(scope_codes * width + method_codes)
+    scope_key_texts, method_texts = [], []
+    for value in key_values:
+        scope_text = str(all_scopes[int(value) // width])
+        method_text = str(method_cats[int(value) % width])
+        if scope_text == "2":
+            method_text = method_text or "location"
+            scope_key_texts.append(f"2_{method_text}")
+            method_texts.append(method_text)
+        else:
+            scope_key_texts.append(scope_text)
+            method_texts.append("")
+    rows_["scope"] = pd.Categorical.from_codes(scope_codes, categories=all_scopes)
+    rows_["scope2_method"] = _categorical(method_texts, key_codes)
+    rows_["scope_key"] = _categorical(scope_key_texts, key_codes)
+    rows_["gwp"] = pd.Categorical.from_codes(np.zeros(len(rows_), dtype=np.int8), categories=[ctx.gwp])
     rows_["tco2e"] = rows_["co2e_kg"].to_numpy() / 1000.0
-    rows_["kind"] = kind
     order = (
         [
             "record_id",
