@@ -71,7 +71,7 @@ def test_declared_unit_is_converted_with_pint() -> None:
     assert not [p for p in problems if p.severity == "error"], problems
     assert doc["pcf"]["pcfExcludingBiogenicUptake"] == "2.5"
     assert doc["pcf"]["fossilCarbonContent"] == "0.002"
-    assert doc["pcf"]["productMassPerDeclaredUnit"] == "1.0"
+    assert doc["pcf"]["productMassPerDeclaredUnit"] == "1"
     # declared amount 12.5 kg: figures per 12.5 kg (PACT v3 declaredUnitAmount)
     doc, _ = to_v3(st.__class__(**{**st.__dict__, "declared_unit_amount": 12.5}))
     assert doc["pcf"]["pcfExcludingBiogenicUptake"] == "31.25" and doc["pcf"]["declaredUnitAmount"] == "12.5"
@@ -80,7 +80,8 @@ def test_declared_unit_is_converted_with_pint() -> None:
 def test_decimal_strings_never_use_exponents_or_negative_zero() -> None:
     assert decimal_text(1e-7) == "0.0000001"
     assert decimal_text(1.5e20) == "150000000000000000000"
-    assert decimal_text(-0.0) == "0.0"  # no "-0": PositiveOrZeroDecimal would reject it
+    assert decimal_text(-0.0) == "0"  # no "-0": PositiveOrZeroDecimal would reject it
+    assert decimal_text(12.0) == "12" and decimal_text(12.5) == "12.5"
     assert decimal_text(0.1 + 0.2) == "0.30000000000000004"  # the float itself, read back exactly
 
 

@@ -94,6 +94,14 @@ EXAMPLES: list[Example] = [
             "carbonledger.inventory.scope3.demo", fromlist=["run_chengdu_example"]
         ).run_chengdu_example(example, out),
     ),
+    Example(
+        "chongqing_brake_assembly",
+        "Product footprints (PACT v3) of brake assemblies on the Chongqing plant's inventory, 2025 (BOM, supplier "
+        "PACT footprints, secondary factors)",
+        lambda example, out: __import__(
+            "carbonledger.footprint.demo", fromlist=["run_brake_example"]
+        ).run_brake_example(example, out),
+    ),
     # Other areas: add one Example(...) line here for examples/<your example>/.
 ]
 

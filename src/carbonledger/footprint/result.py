@@ -124,13 +124,17 @@ class FootprintResult:
             own = flows[(flows["owner"] == col["process_id"]) & flows["term"].isin(PCF_TERMS)]
             if not own.empty:
                 factor = float(col["allocation_factor"]) / out
-                grouped = own.groupby(["origin", "ref"], sort=False).agg(
-                    co2e=("co2e_kg", "sum"), lineage=("lineage", "first"), gas=("gas", lambda s: ",".join(
-                        sorted(set(s.astype(str))))))
-                for (origin, ref), g in grouped.iterrows():
-                    rows.append({"contributor": f"{ref}", "kind": f"direct ({origin})",
-                                 "detail": f"{g['gas']}: {g['lineage']}", "amount_per_unit": math.nan, "unit": "",
-                                 "kgco2e_per_unit": float(g["co2e"]) * factor, "sheet_row": ""})
+                # direct emissions by source activity (records of one activity summed; their lineage is on
+                # the "Trace emissions" sheet)
+                grouped = own.groupby(["origin", "activity"], sort=False).agg(
+                    co2e=("co2e_kg", "sum"), records=("ref", lambda s: len(set(s))),
+                    first=("ref", "first"), lineage=("lineage", "first"),
+                    gas=("gas", lambda s: ",".join(sorted(set(s.astype(str))))))
+                for (origin, activity), g in grouped.iterrows():
+                    refs = f"{g['first']}" if g["records"] == 1 else f"{g['records']} records, e.g. {g['first']}"
+                    rows.append({"contributor": f"{activity} ({origin})", "kind": f"direct ({origin})",
+                                 "detail": f"{refs}; {g['gas']}; {g['lineage']}", "amount_per_unit": math.nan,
+                                 "unit": "", "kgco2e_per_unit": float(g["co2e"]) * factor, "sheet_row": ""})
         frame = pd.DataFrame(rows, columns=["contributor", "kind", "detail", "amount_per_unit", "unit",
                                             "kgco2e_per_unit", "sheet_row"])
         total = pcf[k]
@@ -399,8 +403,8 @@ def _allocation_statements(system: ProductSystem, frame: pd.DataFrame) -> list[s
             text.append("Recycled content: cut-off approach (recycled inputs carry only the emissions of the product "
                         "named as their recycled_product, or none; no credit for recycling).")
         if scrap:
-            text.append("Production scrap: inputs are counted gross of scrap (net ÷ yield); scrap leaves burden-free "
-                        "(cut-off).")
+            text.append("Production scrap: inputs are counted gross of scrap (net ÷ yield); scrap modelled as a "
+                        "co-product takes its allocated share, other scrap leaves burden-free (cut-off).")
         out.append(" ".join(text))
     return out
 

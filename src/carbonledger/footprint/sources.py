@@ -55,6 +55,7 @@ FLOW_COLUMNS: tuple[str, ...] = (
     "owner_kind",  # process | purchased
     "origin",  # activity | plant | factor | supplier
     "ref",  # record id / factor id / footprint id
+    "activity",  # activity key of the record or factor ('' for supplier footprints)
     "term",  # PACT term or memo term
     "gas",
     "gas_group",
@@ -225,6 +226,7 @@ def _flows_from_inventory(rows: pd.DataFrame, owner: pd.Series, multiplier_: np.
             "owner_kind": "process",
             "origin": origin,
             "ref": rows["record_id"].astype(str).to_numpy(),
+            "activity": rows["activity"].astype(str).to_numpy(),
             "term": term,
             "gas": gas,
             "gas_group": [gas_group(g) for g in gas],
@@ -309,10 +311,13 @@ def _plants(model: ProductModel, store: FactorStore, problems: list[Problem],
                                         accepted=", ".join(sorted(set(raw.frame["entity"].astype(str))))))
                 continue
             raw.frame = raw.frame[keep.to_numpy()].reset_index(drop=True)
-        instruments = None
+        instruments: Any = None
         if plant["instruments"]:
             ipath = Path(plant["instruments"])
-            instruments = ipath if ipath.is_absolute() or model.base_dir is None else model.base_dir / ipath
+            ipath = ipath if ipath.is_absolute() or model.base_dir is None else model.base_dir / ipath
+            instruments = read_table(ipath, preferred_sheets=("instruments", "合同工具"))
+            if plant["entity"] and "covers" in instruments.frame.columns:
+                instruments = _instruments_of(instruments, plant, raw.frame, problems, model.source)
         year = int(plant["year"]) if not math.isnan(plant["year"]) else model.settings.year
         result = run_inventory(raw, instruments=instruments, factor_sets=list(model.settings.factor_sets),
                                gwp=model.settings.gwp, year=year,
@@ -410,6 +415,7 @@ def _factor_products(model: ProductModel, store: FactorStore, problems: list[Pro
             "owner_kind": "purchased",
             "origin": "factor",
             "ref": table["factor_id"].astype(str).to_numpy()[pos],
+            "activity": prods["activity"].astype(str).to_numpy()[pos],
             "term": term,
             "gas": gas,
             "gas_group": [gas_group(g) for g in gas],
@@ -520,6 +526,7 @@ def _supplier_products(model: ProductModel, problems: list[Problem]) -> tuple[pd
                 "owner_kind": "purchased",
                 "origin": "supplier",
                 "ref": fp.id,
+                "activity": "",
                 "term": [t for t, _ in rows],
                 "gas": "CO2e",
                 "gas_group": "CO2e (not split)",
@@ -554,3 +561,24 @@ def _dim(unit: str) -> str:
         return describe_dimension(unit)
     except UnitError:
         return dimension_key(unit)
+
+
+def _instruments_of(instruments: Any, plant: pd.Series, records: pd.DataFrame, problems: list[Problem],
+                    source: str) -> Any:
+    """The instruments of a plant inventory read with an entity filter: an instrument whose
+    ``covers`` names only records or entities outside the plant is left out (reported)."""
+    kept_ids = set(records["record_id"].astype(str).str.strip()) if "record_id" in records.columns else set()
+    entity = str(plant["entity"])
+    frame = instruments.frame
+    keep = []
+    for _, row in frame.iterrows():
+        covers = [c.strip() for c in str(row.get("covers", "") or "").split(";") if c.strip()]
+        inside = not covers or any(c == entity or c in kept_ids for c in covers)
+        keep.append(inside)
+        if not inside:
+            problems.append(Problem(
+                f"instrument {row.get('instrument_id', '')} covers {'; '.join(covers)}, outside the plant's "
+                f"entity {entity!r}: not used for this plant", file=source, sheet="plants", row=int(plant["row"]),
+                field="instruments", severity="warning", code="instrument_outside_plant"))
+    instruments.frame = frame[np.array(keep, dtype=bool)].reset_index(drop=True)
+    return instruments

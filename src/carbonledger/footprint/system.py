@@ -54,7 +54,24 @@ CO2_PER_C = 44.0 / 12.0
 """kg CO2 per kg C (molar masses 44 and 12, the conversion used by IPCC 2006 and the MEE guidelines)."""
 
 DOWNSTREAM_STAGES = ("distribution", "use", "end_of_life")
-MATERIAL_DIMENSIONS = ("[mass]", "[length] ** 3", "[count]", "[length] ** 2")
+NON_MATERIAL_DIMENSIONS = (
+    "[length] ** 2 * [mass] / [time] ** 2",  # energy
+    "[mass] * [length] ** 2 / [time] ** 2",
+    "[length] * [mass]",  # tonne-km
+    "[mass] * [length]",
+    "[length] * [passenger]",
+    "[passenger] * [length]",
+    "[length] * [vehicle]",
+    "[vehicle] * [length]",
+    "[time]",
+    "[room_night]",
+    "[fte_time]",
+    "[normal_volume]",
+    "[us_standard_volume]",
+)
+"""Dimensions of inputs that put no carbon into a product (energy, transport, time, gases):
+their carbon content is 0 unless declared. Everything else (mass, volume, pieces, area,
+currency-measured goods) is material: its carbon content must be declared or derived."""
 
 
 @dataclass(frozen=True)
@@ -394,7 +411,9 @@ def carbon_contents(system: ProductSystem) -> tuple[npt.NDArray[np.float64], npt
     col = ex["column_index"].to_numpy(dtype=np.int64)
     row = ex["product_id"].map(base).to_numpy(dtype=np.int64)
     vals = ex["amount"].to_numpy(dtype=float) * share
-    keep = ~fixed[col]
+    # packaging is not part of the product (PACT: product mass and carbon content exclude packaging)
+    packaging = set(products.loc[products["packaging"], "product_id"])
+    keep = ~fixed[col] & ~ex["product_id"].isin(packaging).to_numpy()
     unknown_share = keep & np.isnan(vals)
     for k in np.unique(col[unknown_share]):
         rhs[k] = math.nan
@@ -424,9 +443,9 @@ def _variants(system: ProductSystem) -> list[tuple[str, str]]:
 
 def _is_material(unit: str) -> bool:
     try:
-        return dimension_key(unit) in MATERIAL_DIMENSIONS
+        return dimension_key(unit) not in NON_MATERIAL_DIMENSIONS
     except UnitError:
-        return False
+        return True
 
 
 def _mass_shares(outputs: pd.DataFrame, products: pd.DataFrame) -> dict[tuple[str, str], float]:

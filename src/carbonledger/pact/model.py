@@ -38,6 +38,8 @@ def decimal_text(value: Decimal | float | int) -> str:
     Floats go through ``repr`` (the shortest text that reads back to the same float), so a
     float written and read again is bit-identical.
     """
+    if not isinstance(value, Decimal) and float(value).is_integer() and abs(float(value)) < 1e15:
+        value = Decimal(int(float(value)))  # 1.0 → "1"
     d = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     if not d.is_finite():
         raise ValueError(f"a PACT decimal must be finite, got {value!r}")
