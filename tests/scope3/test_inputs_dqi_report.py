@@ -26,8 +26,22 @@ from carbonledger.reports.xlsx import save_deterministic
 
 RATES = pd.DataFrame(
     [
-        dict(from_currency="USD", to_currency="CNY", year=2023, rate=7.0809, source="Fed G.5A", date="2024-02-01"),
-        dict(from_currency="EUR", to_currency="USD", year=2023, rate=1.0817, source="Fed G.5A", date="2024-02-01"),
+        dict(
+            from_currency="USD",
+            to_currency="CNY",
+            year=2023,
+            rate=7.0809,
+            source="Fed G.5A",
+            date="2024-02-01",
+        ),
+        dict(
+            from_currency="EUR",
+            to_currency="USD",
+            year=2023,
+            rate=1.0817,
+            source="Fed G.5A",
+            date="2024-02-01",
+        ),
     ]
 )
 INDEX = pd.DataFrame(
@@ -68,47 +82,77 @@ def test_convert_spend_both_rate_directions_and_deflation() -> None:
 
 def test_convert_spend_reports_missing_rate_and_index() -> None:
     rates, index = _tables()
-    conv = convert_spend(np.array([1.0, 1.0]), np.array(["JPY", "USD"], dtype=object), np.array([2023.0, 2021.0]),
-                         np.array(["USD", "USD"], dtype=object), np.array([2022.0, 2022.0]), rates, index)
+    conv = convert_spend(
+        np.array([1.0, 1.0]),
+        np.array(["JPY", "USD"], dtype=object),
+        np.array([2023.0, 2021.0]),
+        np.array(["USD", "USD"], dtype=object),
+        np.array([2022.0, 2022.0]),
+        rates,
+        index,
+    )
     assert conv.missing_rate.tolist() == [True, False]
     assert conv.missing_index.tolist() == [False, True] and conv.missing_index_year[1] == 2021
     assert np.isnan(conv.amount).all()
 
 
 def test_rate_and_deflator_tables_need_source_date_and_valid_values() -> None:
-    bad = pd.DataFrame([
-        dict(from_currency="USD", to_currency="CNY", year=2023, rate=7.08, source="", date="2024-02-01"),
-        dict(from_currency="USD", to_currency="XXX", year=2023, rate=1, source="s", date="d"),
-        dict(from_currency="USD", to_currency="CNY", year=2022, rate=-1, source="s", date="d"),
-    ])
+    bad = pd.DataFrame(
+        [
+            dict(from_currency="USD", to_currency="CNY", year=2023, rate=7.08, source="", date="2024-02-01"),
+            dict(from_currency="USD", to_currency="XXX", year=2023, rate=1, source="s", date="d"),
+            dict(from_currency="USD", to_currency="CNY", year=2022, rate=-1, source="s", date="d"),
+        ]
+    )
     rates, problems = read_exchange_rates(bad)
     assert rates.empty
     assert {(p.row, p.field) for p in problems} == {(2, "source"), (3, "to_currency"), (4, "rate")}
-    _, problems = read_deflators(pd.DataFrame([dict(currency="USD", year=2022, index=1.0, series="s", source="x")]))
+    _, problems = read_deflators(
+        pd.DataFrame([dict(currency="USD", year=2022, index=1.0, series="s", source="x")])
+    )
     assert [(p.row, p.field) for p in problems] == [(1, "date")]
 
 
 def test_temporal_and_geographical_scores() -> None:
-    assert temporal_score(np.array([0, 2, 3, 5, 6, 9, 10, 14, 15, np.nan])).tolist() == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5]
-    geo = geographical_score(np.array(["CN-SC", "CN-SC", "CN-SC", "CN-SC", "CN"], dtype=object),
-                             np.array(["CN-SC", "CN", "GLOBAL", "US", ""], dtype=object),
-                             np.array([False, False, False, False, False]))
+    assert temporal_score(np.array([0, 2, 3, 5, 6, 9, 10, 14, 15, np.nan])).tolist() == [
+        1,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+        5,
+        5,
+    ]
+    geo = geographical_score(
+        np.array(["CN-SC", "CN-SC", "CN-SC", "CN-SC", "CN"], dtype=object),
+        np.array(["CN-SC", "CN", "GLOBAL", "US", ""], dtype=object),
+        np.array([False, False, False, False, False]),
+    )
     assert geo.tolist() == [1, 2, 3, 4, 5]
 
 
 def test_dqi_aggregation_is_emission_weighted_with_primary_share() -> None:
-    rows = pd.DataFrame({
-        "tco2e": [30.0, 10.0, 0.0],
-        "data_type": ["primary", "secondary", "secondary"],
-        **{f"dqi_{k}": [1.0, 5.0, 3.0] for k in ("technological", "temporal", "geographical", "completeness",
-                                                  "reliability")},
-        "dqi_score": [1.0, 5.0, 3.0],
-        "category": ["1", "1", "4"],
-    })
+    rows = pd.DataFrame(
+        {
+            "tco2e": [30.0, 10.0, 0.0],
+            "data_type": ["primary", "secondary", "secondary"],
+            **{
+                f"dqi_{k}": [1.0, 5.0, 3.0]
+                for k in ("technological", "temporal", "geographical", "completeness", "reliability")
+            },
+            "dqi_score": [1.0, 5.0, 3.0],
+            "category": ["1", "1", "4"],
+        }
+    )
     (overall,) = aggregate_dqi(rows)
     # weights 30 and 10 (the zero row carries no weight): (30×1 + 10×5) / 40 = 2.0
     assert overall["dqi_score"] == pytest.approx(2.0)
-    assert overall["primary_share"] == pytest.approx(0.75) and overall["secondary_share"] == pytest.approx(0.25)
+    assert overall["primary_share"] == pytest.approx(0.75) and overall["secondary_share"] == pytest.approx(
+        0.25
+    )
     by_cat = {e["key"]: e for e in aggregate_dqi(rows, "category")}
     assert by_cat["4"]["dqi_score"] is None and by_cat["4"]["tco2e"] == 0.0
 
@@ -120,16 +164,39 @@ def test_fifteen_categories_with_direction_and_boundary() -> None:
 
 
 def test_workbook_scope3_sheet_and_json_reconcile(tmp_path: Path) -> None:
-    rows = pd.DataFrame([
-        dict(record_id="spend", activity="spend/naics/334418", quantity=70_809, unit="CNY", price_year=2023,
-             period="2023", region="CN-SC"),
-        dict(record_id="inv", activity="investment/equity", quantity=100, unit="t CO2e", attribution_factor=0.1,
-             period="2023", region="CN"),
-        dict(record_id="elec", activity="electricity/grid", quantity=1000, unit="kWh", period="2023",
-             region="CN-CQ"),
-    ])
-    res = run_inventory(rows, factor_sets=["cn-electricity", "epa-supply-chain"], exchange_rates=RATES,
-                        deflators=INDEX)
+    rows = pd.DataFrame(
+        [
+            dict(
+                record_id="spend",
+                activity="spend/naics/334418",
+                quantity=70_809,
+                unit="CNY",
+                price_year=2023,
+                period="2023",
+                region="CN-SC",
+            ),
+            dict(
+                record_id="inv",
+                activity="investment/equity",
+                quantity=100,
+                unit="t CO2e",
+                attribution_factor=0.1,
+                period="2023",
+                region="CN",
+            ),
+            dict(
+                record_id="elec",
+                activity="electricity/grid",
+                quantity=1000,
+                unit="kWh",
+                period="2023",
+                region="CN-CQ",
+            ),
+        ]
+    )
+    res = run_inventory(
+        rows, factor_sets=["cn-electricity", "epa-supply-chain"], exchange_rates=RATES, deflators=INDEX
+    )
     assert not res.errors, res.errors
     totals = res.totals()
     scope3 = totals["by_scope"]["3"]

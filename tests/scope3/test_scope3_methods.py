@@ -47,18 +47,42 @@ CNY_PER_USD_2023, CNY_PER_USD_2022 = 7.0809, 6.7290
 
 RATES = pd.DataFrame(
     [
-        dict(from_currency="USD", to_currency="CNY", year=2023, rate=CNY_PER_USD_2023,
-             source="Federal Reserve G.5A annual", date="2024-02-01"),
-        dict(from_currency="USD", to_currency="CNY", year=2022, rate=CNY_PER_USD_2022,
-             source="Federal Reserve G.5A annual", date="2024-02-01"),
+        dict(
+            from_currency="USD",
+            to_currency="CNY",
+            year=2023,
+            rate=CNY_PER_USD_2023,
+            source="Federal Reserve G.5A annual",
+            date="2024-02-01",
+        ),
+        dict(
+            from_currency="USD",
+            to_currency="CNY",
+            year=2022,
+            rate=CNY_PER_USD_2022,
+            source="Federal Reserve G.5A annual",
+            date="2024-02-01",
+        ),
     ]
 )
 DEFLATORS = pd.DataFrame(
     [
-        dict(currency="USD", year=2022, index=CPI_2022, series="CPI-U CUUR0000SA0 annual average",
-             source="US BLS", date="2024-01-11"),
-        dict(currency="USD", year=2023, index=CPI_2023, series="CPI-U CUUR0000SA0 annual average",
-             source="US BLS", date="2024-01-11"),
+        dict(
+            currency="USD",
+            year=2022,
+            index=CPI_2022,
+            series="CPI-U CUUR0000SA0 annual average",
+            source="US BLS",
+            date="2024-01-11",
+        ),
+        dict(
+            currency="USD",
+            year=2023,
+            index=CPI_2023,
+            series="CPI-U CUUR0000SA0 annual average",
+            source="US BLS",
+            date="2024-01-11",
+        ),
     ]
 )
 
@@ -87,9 +111,20 @@ def _row(result: InventoryResult, record_id: str) -> pd.Series:
 def test_spend_cny_2023_is_converted_and_deflated_to_2022_usd() -> None:
     # Technical Guidance ch. 1 spend-based: E = spend (factor currency, factor price year) × EEIO EF
     res = _run(
-        [dict(activity="spend/naics/334418", quantity=70_809, unit="CNY", price_year=2023, period="2023",
-              region="CN-SC")],
-        factor_sets=["epa-supply-chain"], exchange_rates=RATES, deflators=DEFLATORS, gwp="AR5",
+        [
+            dict(
+                activity="spend/naics/334418",
+                quantity=70_809,
+                unit="CNY",
+                price_year=2023,
+                period="2023",
+                region="CN-SC",
+            )
+        ],
+        factor_sets=["epa-supply-chain"],
+        exchange_rates=RATES,
+        deflators=DEFLATORS,
+        gwp="AR5",
     )
     assert not res.errors, res.errors
     usd_2023 = 70_809 / CNY_PER_USD_2023  # = 10 000 USD at 2023 prices
@@ -105,9 +140,20 @@ def test_spend_cny_2023_is_converted_and_deflated_to_2022_usd() -> None:
 
 def test_spend_without_margins_and_usd_in_factor_year_needs_no_conversion() -> None:
     res = _run(
-        [dict(activity="spend/naics/334418", quantity=5_000, unit="USD", price_year=2022, period="2023",
-              region="CN")],
-        factor_sets=["epa-supply-chain"], exchange_rates=RATES, deflators=DEFLATORS, eeio_margins="without",
+        [
+            dict(
+                activity="spend/naics/334418",
+                quantity=5_000,
+                unit="USD",
+                price_year=2022,
+                period="2023",
+                region="CN",
+            )
+        ],
+        factor_sets=["epa-supply-chain"],
+        exchange_rates=RATES,
+        deflators=DEFLATORS,
+        eeio_margins="without",
     )
     assert not res.errors
     assert _kg(res, "r0") == pytest.approx(5_000 * 0.068)
@@ -117,9 +163,20 @@ def test_spend_without_margins_and_usd_in_factor_year_needs_no_conversion() -> N
 
 def test_spend_2022_cny_uses_the_2022_rate_and_no_deflator() -> None:
     res = _run(
-        [dict(activity="spend/naics/334418", quantity=67_290, currency="CNY", unit="CNY", price_year=2022,
-              period="2023", region="CN")],
-        factor_sets=["epa-supply-chain"], exchange_rates=RATES, deflators=DEFLATORS,
+        [
+            dict(
+                activity="spend/naics/334418",
+                quantity=67_290,
+                currency="CNY",
+                unit="CNY",
+                price_year=2022,
+                period="2023",
+                region="CN",
+            )
+        ],
+        factor_sets=["epa-supply-chain"],
+        exchange_rates=RATES,
+        deflators=DEFLATORS,
     )
     assert _kg(res, "r0") == pytest.approx(10_000 * 0.101)
 
@@ -127,13 +184,38 @@ def test_spend_2022_cny_uses_the_2022_rate_and_no_deflator() -> None:
 def test_spend_bad_input_names_row_and_field() -> None:
     rows = [
         dict(record_id="no_year", activity="spend/naics/334418", quantity=100, unit="CNY", period="2023"),
-        dict(record_id="no_currency", activity="spend/naics/334418", quantity=100, unit="t", price_year=2023,
-             period="2023"),
-        dict(record_id="no_rate", activity="spend/naics/334418", quantity=100, unit="EUR", price_year=2023,
-             period="2023"),
-        dict(record_id="no_index", activity="spend/naics/334418", quantity=100, unit="CNY", price_year=2021,
-             period="2023"),
-        dict(record_id="ok", activity="spend/naics/334418", quantity=100, unit="USD", price_year=2022, period="2023"),
+        dict(
+            record_id="no_currency",
+            activity="spend/naics/334418",
+            quantity=100,
+            unit="t",
+            price_year=2023,
+            period="2023",
+        ),
+        dict(
+            record_id="no_rate",
+            activity="spend/naics/334418",
+            quantity=100,
+            unit="EUR",
+            price_year=2023,
+            period="2023",
+        ),
+        dict(
+            record_id="no_index",
+            activity="spend/naics/334418",
+            quantity=100,
+            unit="CNY",
+            price_year=2021,
+            period="2023",
+        ),
+        dict(
+            record_id="ok",
+            activity="spend/naics/334418",
+            quantity=100,
+            unit="USD",
+            price_year=2022,
+            period="2023",
+        ),
     ]
     res = _run(rows, factor_sets=["epa-supply-chain"], exchange_rates=RATES, deflators=DEFLATORS)
     errors = {(p.record_id, p.field): p for p in res.errors}
@@ -146,10 +228,29 @@ def test_spend_bad_input_names_row_and_field() -> None:
 
 
 def test_missing_deflator_is_an_error_on_price_year() -> None:
-    rates = pd.concat([RATES, pd.DataFrame([dict(from_currency="USD", to_currency="CNY", year=2021, rate=6.4508,
-                                                 source="Federal Reserve G.5A annual", date="2024-02-01")])])
-    res = _run([dict(activity="spend/naics/334418", quantity=100, unit="CNY", price_year=2021, period="2023")],
-               factor_sets=["epa-supply-chain"], exchange_rates=rates, deflators=DEFLATORS)
+    rates = pd.concat(
+        [
+            RATES,
+            pd.DataFrame(
+                [
+                    dict(
+                        from_currency="USD",
+                        to_currency="CNY",
+                        year=2021,
+                        rate=6.4508,
+                        source="Federal Reserve G.5A annual",
+                        date="2024-02-01",
+                    )
+                ]
+            ),
+        ]
+    )
+    res = _run(
+        [dict(activity="spend/naics/334418", quantity=100, unit="CNY", price_year=2021, period="2023")],
+        factor_sets=["epa-supply-chain"],
+        exchange_rates=rates,
+        deflators=DEFLATORS,
+    )
     (err,) = res.errors
     assert err.field == "price_year" and err.row == 2 and "2021" in err.message
 
@@ -158,9 +259,20 @@ def test_missing_deflator_is_an_error_on_price_year() -> None:
 def test_distance_based_freight_mass_times_distance_desnz_rail() -> None:
     # Technical Guidance ch. 4 distance-based: E = mass × distance × EF(mode)
     res = _run(
-        [dict(activity="freight/rail/freight_train", mass=20, mass_unit="t", distance=1_500, distance_unit="km",
-              unit="tkm", period="2025", region="GB")],
-        factor_sets=["desnz"], gwp="AR5",
+        [
+            dict(
+                activity="freight/rail/freight_train",
+                mass=20,
+                mass_unit="t",
+                distance=1_500,
+                distance_unit="km",
+                unit="tkm",
+                period="2025",
+                region="GB",
+            )
+        ],
+        factor_sets=["desnz"],
+        gwp="AR5",
     )
     assert not res.errors
     assert _kg(res, "r0") == pytest.approx(20 * 1_500 * (0.02749 + 0.00002 + 0.00028))
@@ -172,9 +284,18 @@ def test_distance_based_freight_mass_times_distance_desnz_rail() -> None:
 
 def test_distance_based_freight_epa_per_short_ton_mile_with_stated_proxy_region() -> None:
     res = _run(
-        [dict(activity="freight/rail/freight_train", quantity=1_000, unit="tkm", period="2022", region="CN-SC",
-              factor_region="US")],
-        factor_sets=["epa-hub"], gwp="AR5",
+        [
+            dict(
+                activity="freight/rail/freight_train",
+                quantity=1_000,
+                unit="tkm",
+                period="2022",
+                region="CN-SC",
+                factor_region="US",
+            )
+        ],
+        factor_sets=["epa-hub"],
+        gwp="AR5",
     )
     assert not res.errors
     ton_miles = 1_000 / (SHORT_TON_T * MILE_KM)
@@ -187,9 +308,21 @@ def test_distance_based_freight_epa_per_short_ton_mile_with_stated_proxy_region(
 def test_fuel_based_freight_and_shared_vehicle_allocation_by_mass() -> None:
     # Technical Guidance ch. 4 fuel-based + allocation: E = fuel × EF × shipment mass / vehicle load
     res = _run(
-        [dict(activity="freight_fuel/diesel", quantity=300, unit="L", factor_id="1_101_1011_8", period="2025",
-              region="GB", allocation_amount=6, allocation_total=24, allocation_unit="t")],
-        factor_sets=["desnz"], gwp="AR5",
+        [
+            dict(
+                activity="freight_fuel/diesel",
+                quantity=300,
+                unit="L",
+                factor_id="1_101_1011_8",
+                period="2025",
+                region="GB",
+                allocation_amount=6,
+                allocation_total=24,
+                allocation_unit="t",
+            )
+        ],
+        factor_sets=["desnz"],
+        gwp="AR5",
     )
     assert not res.errors, res.errors
     assert _kg(res, "r0") == pytest.approx(300 * 2.57082 * 6 / 24)
@@ -200,9 +333,22 @@ def test_fuel_based_freight_and_shared_vehicle_allocation_by_mass() -> None:
 
 def test_allocation_by_volume_is_stated() -> None:
     res = _run(
-        [dict(activity="freight_fuel/diesel", quantity=100, unit="L", factor_id="1_101_1011_8", period="2025",
-              region="GB", allocation_amount=10, allocation_total=40, allocation_unit="m3", category="9")],
-        factor_sets=["desnz"], gwp="AR5",
+        [
+            dict(
+                activity="freight_fuel/diesel",
+                quantity=100,
+                unit="L",
+                factor_id="1_101_1011_8",
+                period="2025",
+                region="GB",
+                allocation_amount=10,
+                allocation_total=40,
+                allocation_unit="m3",
+                category="9",
+            )
+        ],
+        factor_sets=["desnz"],
+        gwp="AR5",
     )
     assert _kg(res, "r0") == pytest.approx(100 * 2.57082 / 4)
     assert "allocated by volume" in _row(res, "r0")["parameters"]
@@ -210,8 +356,19 @@ def test_allocation_by_volume_is_stated() -> None:
 
 
 def test_freight_distance_without_mass_is_an_error() -> None:
-    res = _run([dict(activity="freight/rail/freight_train", distance=100, distance_unit="km", unit="tkm",
-                     period="2025", region="GB")], factor_sets=["desnz"])
+    res = _run(
+        [
+            dict(
+                activity="freight/rail/freight_train",
+                distance=100,
+                distance_unit="km",
+                unit="tkm",
+                period="2025",
+                region="GB",
+            )
+        ],
+        factor_sets=["desnz"],
+    )
     assert ("mass", 2) in [(p.field, p.row) for p in res.errors]
     assert "without the shipment mass" in next(p.message for p in res.errors if p.field == "mass")
     assert res.results.empty and res.rows_rejected == [2]
@@ -221,9 +378,21 @@ def test_freight_distance_without_mass_is_an_error() -> None:
 def test_commuting_average_data_employees_days_distance_share() -> None:
     # Technical Guidance ch. 7 average-data: employees × share × days × 2 × one-way distance × EF
     res = _run(
-        [dict(activity="commuting/bus/average", employees=100, share=0.5, working_days=220, distance=10,
-              distance_unit="km", unit="pkm", period="2022", region="US")],
-        factor_sets=["epa-hub"], gwp="AR5",
+        [
+            dict(
+                activity="commuting/bus/average",
+                employees=100,
+                share=0.5,
+                working_days=220,
+                distance=10,
+                distance_unit="km",
+                unit="pkm",
+                period="2022",
+                region="US",
+            )
+        ],
+        factor_sets=["epa-hub"],
+        gwp="AR5",
     )
     assert not res.errors, res.errors
     pkm = 100 * 0.5 * 220 * 2 * 10
@@ -233,8 +402,19 @@ def test_commuting_average_data_employees_days_distance_share() -> None:
 
 
 def test_business_travel_air_passenger_km_desnz() -> None:
-    res = _run([dict(activity="travel/air/long_haul/economy", quantity=9_000, unit="pkm", period="2025",
-                     region="GB")], factor_sets=["desnz"], gwp="AR5")
+    res = _run(
+        [
+            dict(
+                activity="travel/air/long_haul/economy",
+                quantity=9_000,
+                unit="pkm",
+                period="2025",
+                region="GB",
+            )
+        ],
+        factor_sets=["desnz"],
+        gwp="AR5",
+    )
     assert _kg(res, "r0") == pytest.approx(9_000 * 0.11704)  # with RF (DESNZ preference 10)
     assert _row(res, "r0")["category"] == "6"
 
@@ -242,8 +422,19 @@ def test_business_travel_air_passenger_km_desnz() -> None:
 # -- category 3 --------------------------------------------------------------------------------------
 def test_td_losses_with_published_loss_rate_epa_camx() -> None:
     # Technical Guidance ch. 3 activity C: electricity × T&D loss rate × grid EF (location-based)
-    res = _run([dict(activity="electricity/td_losses", quantity=100_000, unit="kWh", period="2023",
-                     region="US-EGRID-CAMX")], factor_sets=["epa-hub"], gwp="AR5")
+    res = _run(
+        [
+            dict(
+                activity="electricity/td_losses",
+                quantity=100_000,
+                unit="kWh",
+                period="2023",
+                region="US-EGRID-CAMX",
+            )
+        ],
+        factor_sets=["epa-hub"],
+        gwp="AR5",
+    )
     assert not res.errors
     mwh = 100.0
     per_mwh = (436.655 + 0.025 * 28 + 0.003 * 265) * LB_KG
@@ -252,18 +443,45 @@ def test_td_losses_with_published_loss_rate_epa_camx() -> None:
 
 
 def test_td_losses_with_user_loss_rate_and_china_grid_factor() -> None:
-    res = _run([dict(activity="electricity/td_losses", quantity=10_000, unit="kWh", loss_rate=0.05,
-                     period="2023", region="CN-CQ")], factor_sets=["cn-electricity"])
+    res = _run(
+        [
+            dict(
+                activity="electricity/td_losses",
+                quantity=10_000,
+                unit="kWh",
+                loss_rate=0.05,
+                period="2023",
+                region="CN-CQ",
+            )
+        ],
+        factor_sets=["cn-electricity"],
+    )
     assert _kg(res, "r0") == pytest.approx(10_000 * 0.05 * 0.5581)
 
 
 def test_wtt_of_natural_gas_and_resale() -> None:
     res = _run(
-        [dict(record_id="wtt", activity="wtt/fuel/natural_gas", quantity=50_000, unit="kWh", factor_id="11_100_1004_6",
-              period="2025", region="GB"),
-         dict(record_id="resale", activity="electricity/resale", quantity=1_000, unit="kWh", period="2023",
-              region="CN-CQ")],
-        factor_sets=["desnz", "cn-electricity"], gwp="AR5",
+        [
+            dict(
+                record_id="wtt",
+                activity="wtt/fuel/natural_gas",
+                quantity=50_000,
+                unit="kWh",
+                factor_id="11_100_1004_6",
+                period="2025",
+                region="GB",
+            ),
+            dict(
+                record_id="resale",
+                activity="electricity/resale",
+                quantity=1_000,
+                unit="kWh",
+                period="2023",
+                region="CN-CQ",
+            ),
+        ],
+        factor_sets=["desnz", "cn-electricity"],
+        gwp="AR5",
     )
     assert not res.errors, res.errors
     assert _kg(res, "wtt") == pytest.approx(50_000 * 0.03021)
@@ -272,16 +490,31 @@ def test_wtt_of_natural_gas_and_resale() -> None:
 
 # -- materials, waste, use phase, end of life, investments ---------------------------------------------
 def test_average_data_material_use() -> None:
-    res = _run([dict(activity="material/metals/primary", quantity=2.5, unit="t", period="2025", region="GB")],
-               factor_sets=["desnz"], gwp="AR5")
+    res = _run(
+        [dict(activity="material/metals/primary", quantity=2.5, unit="t", period="2025", region="GB")],
+        factor_sets=["desnz"],
+        gwp="AR5",
+    )
     assert _kg(res, "r0") == pytest.approx(2.5 * 3824.09335)
     assert _row(res, "r0")["s3_method"] == "average_data"
 
 
 def test_use_phase_units_sold_times_lifetime_energy_times_grid_factor() -> None:
     # Technical Guidance ch. 11 direct use-phase: units sold × lifetime energy per unit × EF
-    res = _run([dict(activity="use_phase/electricity/grid", quantity=1_000, unit="pieces", lifetime_energy=500,
-                     lifetime_energy_unit="kWh", period="2023", region="CN-CQ")], factor_sets=["cn-electricity"])
+    res = _run(
+        [
+            dict(
+                activity="use_phase/electricity/grid",
+                quantity=1_000,
+                unit="pieces",
+                lifetime_energy=500,
+                lifetime_energy_unit="kWh",
+                period="2023",
+                region="CN-CQ",
+            )
+        ],
+        factor_sets=["cn-electricity"],
+    )
     assert not res.errors, res.errors
     assert _kg(res, "r0") == pytest.approx(1_000 * 500 * 0.5581)
     row = _row(res, "r0")
@@ -290,8 +523,18 @@ def test_use_phase_units_sold_times_lifetime_energy_times_grid_factor() -> None:
 
 def test_investment_attribution_factor() -> None:
     # PCAF: financed emissions = attribution factor × investee Scope 1+2
-    res = _run([dict(activity="investment/listed_equity", quantity=12_500, unit="t CO2e",
-                     attribution_factor=0.004, period="2023", region="CN")])
+    res = _run(
+        [
+            dict(
+                activity="investment/listed_equity",
+                quantity=12_500,
+                unit="t CO2e",
+                attribution_factor=0.004,
+                period="2023",
+                region="CN",
+            )
+        ]
+    )
     assert _kg(res, "r0") == pytest.approx(12_500 * 1000 * 0.004)
     row = _row(res, "r0")
     assert row["category"] == "15" and row["data_type"] == "primary"
@@ -306,13 +549,32 @@ def test_hybrid_supplier_scope12_allocated_plus_secondary_inputs() -> None:
     # Technical Guidance ch. 1 hybrid: allocated supplier Scope 1+2 + inputs by average-data
     res = _run(
         [
-            dict(record_id="s12", activity="supplier/acme/scope12", quantity=800, unit="t CO2e", method="hybrid",
-                 supplier_id="acme", allocation_amount=5_000, allocation_total=100_000, allocation_unit="pieces",
-                 period="2025", region="GB"),
-            dict(record_id="in", activity="material/metals/primary", quantity=1.2, unit="t", method="hybrid",
-                 supplier_id="acme", period="2025", region="GB"),
+            dict(
+                record_id="s12",
+                activity="supplier/acme/scope12",
+                quantity=800,
+                unit="t CO2e",
+                method="hybrid",
+                supplier_id="acme",
+                allocation_amount=5_000,
+                allocation_total=100_000,
+                allocation_unit="pieces",
+                period="2025",
+                region="GB",
+            ),
+            dict(
+                record_id="in",
+                activity="material/metals/primary",
+                quantity=1.2,
+                unit="t",
+                method="hybrid",
+                supplier_id="acme",
+                period="2025",
+                region="GB",
+            ),
         ],
-        factor_sets=["desnz"], gwp="AR5",
+        factor_sets=["desnz"],
+        gwp="AR5",
     )
     assert not res.errors, res.errors
     assert _kg(res, "s12") == pytest.approx(800_000 * 5_000 / 100_000)
@@ -323,6 +585,17 @@ def test_hybrid_supplier_scope12_allocated_plus_secondary_inputs() -> None:
 
 
 def test_category_inconsistent_with_activity_is_an_error() -> None:
-    res = _run([dict(activity="travel/air/long_haul/economy", quantity=1, unit="pkm", category="4",
-                     period="2025", region="GB")], factor_sets=["desnz"])
+    res = _run(
+        [
+            dict(
+                activity="travel/air/long_haul/economy",
+                quantity=1,
+                unit="pkm",
+                category="4",
+                period="2025",
+                region="GB",
+            )
+        ],
+        factor_sets=["desnz"],
+    )
     assert [(p.field, p.row) for p in res.errors] == [("category", 2)]
