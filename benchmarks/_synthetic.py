@@ -30,6 +30,9 @@ def candidates(sets: list[str]) -> pd.DataFrame:
     loaded = store.load_all(sets)
     index = CandidateIndex.build(loaded, {s: i for i, s in enumerate(sets)})
     cand = index.candidates
+    # only factors that can compute emissions (not energy-conversion rows alone)
+    usable = cand["parameters"].str.contains("emission_factor|carbonate_factor|carbon_content", regex=True)
+    cand = cand[usable]
     cand = cand[cand["activity_dim"].isin(list(UNITS)) & (cand["region"] != "*")].copy()
     start = pd.to_datetime(cand["valid_from"]).dt.year
     end = pd.to_datetime(cand["valid_to"]).dt.year
@@ -43,9 +46,16 @@ def candidates(sets: list[str]) -> pd.DataFrame:
     return out.drop_duplicates(["activity", "region", "activity_dim", "year"]).reset_index(drop=True)
 
 
-def records(n: int, sets: list[str], seed: int = 0, inline_share: float = 0.0) -> pd.DataFrame:
+SCOPE12_FAMILIES = ("fuel/", "vehicle/", "electricity/grid", "heat/")
+
+
+def records(n: int, sets: list[str], seed: int = 0, inline_share: float = 0.0,
+            families: tuple[str, ...] | None = SCOPE12_FAMILIES) -> pd.DataFrame:
+    """``n`` records drawn uniformly over (activity, region, dimension, year) combinations."""
     rng = np.random.default_rng(seed)
     cand = candidates(sets)
+    if families:
+        cand = cand[cand["activity"].str.startswith(families)].reset_index(drop=True)
     chosen = cand.iloc[rng.integers(0, len(cand), n)].reset_index(drop=True)
     dims = chosen["activity_dim"].to_numpy(dtype=object)
     units = np.empty(n, dtype=object)

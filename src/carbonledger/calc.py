@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical
 from carbonledger.errors import GWPError, MethodError
 from carbonledger.factors.resolve import Resolution
 from carbonledger.gwp import GWP_SETS, gwp_values
@@ -61,18 +62,10 @@ def expand_factor_rows(resolution: Resolution) -> pd.DataFrame:
     )
 
 
-def _pair_multipliers(
-    record_units: npt.NDArray[np.object_],
-    factor_units: npt.NDArray[np.object_],
-    targets: npt.NDArray[np.object_],
-) -> npt.NDArray[np.float64]:
-    """m such that Q[record unit] × v[factor unit] = Q·v·m [target], one pint call per pair."""
-    frame = pd.DataFrame({"r": record_units, "f": factor_units, "t": targets})
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame))
-    values = np.empty(len(uniques), dtype=np.float64)
-    for i, (r, f, t) in enumerate(uniques):
-        values[i] = multiplier(f"({r})*({f})", str(t))
-    return values[codes]
+def _gathered(values: npt.NDArray[np.object_], index: npt.NDArray[np.int64]) -> pd.Categorical:
+    """A categorical whose row i is ``values[index[i]]``, built from integer codes."""
+    codes, cats = pd.factorize(values)
+    return categorical(codes[index], cats)
 
 
 def factor_emissions(
@@ -133,64 +126,65 @@ def factor_emissions(
     offsets = np.arange(total) - np.repeat(np.cumsum(per_record) - per_record, per_record)
     row_idx = np.repeat(starts[rec_fid], per_record) + offsets
 
-    gas = rows["gas"].to_numpy(dtype=object)[row_idx]
-    value = rows["value"].to_numpy(dtype=np.float64)[row_idx]
-    factor_unit = rows["unit"].to_numpy(dtype=object)[row_idx]
-    basis = rows["gwp_basis"].to_numpy(dtype=object)[row_idx]
-    unit_is_co2e = pd.Series(rows["unit"].unique()).pipe(
-        lambda s: dict(zip(s, s.map(is_co2e_unit), strict=True))
-    )
-    co2e_unit = np.array([unit_is_co2e[x] for x in rows["unit"].to_numpy(dtype=object)], dtype=bool)[row_idx]
-    targets = np.where(co2e_unit, "kg CO2e", "kg").astype(object)
-    try:
-        m = _pair_multipliers(u[rec_rep], factor_unit, targets)
-    except Exception as exc:  # UnitError: resolution should have prevented it
-        raise MethodError(f"cannot combine record and factor units: {exc}") from exc
-    amount = q[rec_rep] * value * m
+    # -- everything that depends only on the factor row is computed per factor row ----------
+    gas_r = rows["gas"].to_numpy(dtype=object)
+    value_r = rows["value"].to_numpy(dtype=np.float64)
+    unit_r_codes, unit_r_values = pd.factorize(rows["unit"].to_numpy(dtype=object))
+    co2e_unit_r = np.array([is_co2e_unit(str(u)) for u in unit_r_values], dtype=bool)[unit_r_codes]
+    basis_r = rows["gwp_basis"].to_numpy(dtype=object)
+    aggregate_r = gas_r == "CO2e"
+    run_gwp_r = gwp_values(pd.Series(gas_r, dtype=object), gwp_key)
+    basis_gwp_r = np.full(len(rows), np.nan)
+    for b in set(basis_r[co2e_unit_r & ~aggregate_r]):
+        if str(b).upper() in GWP_SETS:
+            sel = co2e_unit_r & ~aggregate_r & (basis_r == b)
+            basis_gwp_r[sel] = gwp_values(pd.Series(gas_r[sel], dtype=object), str(b).upper())
+    flag_r = np.full(len(rows), "", dtype=object)
+    per_gas_co2e_r = co2e_unit_r & ~aggregate_r
+    upper = np.array([str(b).upper() for b in basis_r], dtype=object)
+    regwp = per_gas_co2e_r & (upper != gwp_key) & (basis_gwp_r != run_gwp_r)
+    flag_r[regwp] = "regwp:" + upper[regwp] + "→" + gwp_key
+    differs = aggregate_r & (upper != gwp_key) & (upper != "")
+    flag_r[differs] = "gwp_basis_differs:" + upper[differs]
+    missing_gwp = np.isnan(run_gwp_r) & ~aggregate_r
+    if missing_gwp.any():
+        used = np.isin(np.arange(len(rows)), row_idx)
+        missing = sorted({str(g) for g in gas_r[missing_gwp & used]})
+        if missing:
+            raise GWPError(
+                f"no {gwp_key} GWP for gas(es) {', '.join(missing)} used by the chosen factors; choose "
+                "another GWP set or factor"
+            )
 
-    run_gwp = gwp_values(pd.Series(gas, dtype=object), gwp_key)
-    is_aggregate = gas == "CO2e"
-    mass = np.where(co2e_unit, np.nan, amount)
-    flags = np.full(total, "", dtype=object)
-    # per-gas CO2e rows (publisher basis) → gas mass → run basis
-    per_gas_co2e = co2e_unit & ~is_aggregate
-    if per_gas_co2e.any():
-        bases = pd.Series(basis[per_gas_co2e], dtype=object)
-        basis_gwp = np.full(per_gas_co2e.sum(), np.nan)
-        for b in bases.unique():
-            sel = (bases == b).to_numpy()
-            if str(b).upper() in GWP_SETS:
-                basis_gwp[sel] = gwp_values(pd.Series(gas[per_gas_co2e][sel], dtype=object), str(b).upper())
-        mass_sel = amount[per_gas_co2e] / basis_gwp
-        mass[per_gas_co2e] = mass_sel
-        differs = (bases.str.upper() != gwp_key).to_numpy() & (basis_gwp != run_gwp[per_gas_co2e])
-        sub = flags[per_gas_co2e]
-        sub[differs] = (bases[differs].str.upper() + "→" + gwp_key).radd("regwp:").to_numpy()
-        flags[per_gas_co2e] = sub
-    co2e = np.where(is_aggregate, amount, mass * run_gwp)
-    if is_aggregate.any():
-        agg_basis = pd.Series(basis[is_aggregate], dtype=object).str.upper()
-        differs = ((agg_basis != gwp_key) & (agg_basis != "")).to_numpy()
-        sub = flags[is_aggregate]
-        sub[differs] = agg_basis[differs].radd("gwp_basis_differs:").to_numpy()
-        flags[is_aggregate] = sub
-    bad = np.isnan(co2e)
-    if bad.any():
-        missing = sorted(set(pd.Series(gas[bad]).astype(str)))
-        raise GWPError(
-            f"no {gwp_key} GWP for gas(es) {', '.join(missing)} used by the chosen factors; choose another "
-            "GWP set or factor"
-        )
+    # -- per output row: one multiplier per distinct (record unit, factor unit) pair -------------
+    rec_unit_codes, rec_unit_values = pd.factorize(u, use_na_sentinel=False)
+    width = max(len(unit_r_values), 1)
+    pair = rec_unit_codes[rec_rep].astype(np.int64) * width + unit_r_codes[row_idx]
+    pair_codes, pair_values = pd.factorize(pair)
+    per_pair = np.empty(len(pair_values), dtype=np.float64)
+    for i, code in enumerate(pair_values):
+        record_unit = rec_unit_values[int(code) // width]
+        factor_row_unit = unit_r_values[int(code) % width]
+        target = "kg CO2e" if is_co2e_unit(str(factor_row_unit)) else "kg"
+        try:
+            per_pair[i] = multiplier(f"({record_unit})*({factor_row_unit})", target)
+        except Exception as exc:  # UnitError: resolution's dimension check should prevent it
+            raise MethodError(f"cannot combine record and factor units: {exc}") from exc
+    amount = q[rec_rep] * value_r[row_idx] * per_pair[pair_codes]
+    co2e_unit = co2e_unit_r[row_idx]
+    aggregate = aggregate_r[row_idx]
+    mass = np.where(co2e_unit, np.where(aggregate, np.nan, amount / basis_gwp_r[row_idx]), amount)
+    co2e = np.where(aggregate, amount, mass * run_gwp_r[row_idx])
     out = pd.DataFrame(
         {
             "record_pos": rec_rep.astype(np.int64),
-            "gas": pd.Categorical(gas),
+            "gas": _gathered(gas_r, row_idx),
             "mass_kg": mass,
             "co2e_kg": co2e,
-            "factor_value": value,
-            "factor_unit": pd.Categorical(factor_unit),
-            "factor_gwp_basis": pd.Categorical(basis),
-            "calc_flags": pd.Categorical(flags),
+            "factor_value": value_r[row_idx],
+            "factor_unit": _gathered(rows["unit"].to_numpy(dtype=object), row_idx),
+            "factor_gwp_basis": _gathered(basis_r, row_idx),
+            "calc_flags": _gathered(flag_r, row_idx),
         }
     )
     return FactorEmissions(out, gwp_key)

@@ -103,7 +103,7 @@ def test_region_chain_province_to_country(store: FactorStore) -> None:
     table = resolve(recs, ["cnelec", "other"], store=store).table
     assert list(table["factor_id"]) == ["cq2023", "cn2023"]
     assert "region_fallback" in str(table["resolution_flags"].iloc[1])
-    assert "CN-SC → CN" in str(table["resolution"].iloc[1])
+    assert "region fallback to CN" in str(table["resolution"].iloc[1])
 
 
 def test_period_falls_back_to_nearest_earlier_edition_flagged(store: FactorStore) -> None:

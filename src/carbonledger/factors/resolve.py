@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical
 from carbonledger.errors import FactorNotFoundError, Problem, UnitError
 from carbonledger.factors.store import FactorSet, FactorStore, default_store
 from carbonledger.regions import canonical_region, region_chain
@@ -116,6 +117,9 @@ class CandidateIndex:
             lambda s: "|".join(sorted({f for v in s for f in str(v).split("|") if f}))
         )
         first = ranked.drop_duplicates(["full_id", "factor_id"], keep="first")
+        params = rows.groupby(["full_id", "factor_id"], sort=False)["parameter"].agg(
+            lambda s: "|".join(sorted(set(s)))
+        )
         candidates = first[
             [
                 "full_id",
@@ -133,6 +137,9 @@ class CandidateIndex:
                 "confidence",
             ]
         ].copy()
+        candidates["parameters"] = params.reindex(
+            pd.MultiIndex.from_frame(candidates[["full_id", "factor_id"]])
+        ).to_numpy()
         candidates["factor_flags"] = flags.reindex(
             pd.MultiIndex.from_frame(candidates[["full_id", "factor_id"]])
         ).to_numpy()
@@ -211,6 +218,7 @@ def resolve(
     raise_on_missing: bool = True,
     file: str | None = None,
     diagnose: bool = True,
+    usable: Sequence[str] | None = None,
 ) -> Resolution:
     """Choose one factor per record.
 
@@ -226,6 +234,8 @@ def resolve(
     (lineage text) and ``resolution_flags``. Unresolved records have NaN factor columns;
     with ``raise_on_missing`` they raise :class:`FactorNotFoundError` listing every one.
     ``diagnose=False`` skips explaining misses (for fallback look-ups whose misses are expected).
+    ``usable`` restricts candidates to factors having rows of at least one of these parameters
+    (e.g. emission factors or carbon content, not an energy-conversion row alone).
     """
     store = store or default_store()
     refs = list(sets)
@@ -239,17 +249,31 @@ def resolve(
             priorities.setdefault(ref if ref == factor_set.manifest.id else full_id, priority)
             priorities.setdefault(factor_set.manifest.id, priority)
             priorities.setdefault(full_id, priority)
-    index = _cached_index(tuple(loaded), tuple(sorted(priorities.items())))
-    return _resolve_with(records, index, refs, raise_on_missing=raise_on_missing, file=file, diagnose=diagnose)
+    index = _cached_index(tuple(loaded), tuple(sorted(priorities.items())), tuple(sorted(usable or ())))
+    return _resolve_with(
+        records, index, refs, raise_on_missing=raise_on_missing, file=file, diagnose=diagnose
+    )
 
 
-_INDEX_CACHE: dict[tuple[tuple[str, ...], tuple[tuple[str, int], ...]], CandidateIndex] = {}
+_INDEX_CACHE: dict[tuple[tuple[str, ...], tuple[tuple[str, int], ...], tuple[str, ...]], CandidateIndex] = {}
 
 
-def _cached_index(sets: tuple[FactorSet, ...], priorities: tuple[tuple[str, int], ...]) -> CandidateIndex:
-    key = (tuple(s.full_id for s in sets), priorities)
+def _cached_index(
+    sets: tuple[FactorSet, ...], priorities: tuple[tuple[str, int], ...], usable: tuple[str, ...] = ()
+) -> CandidateIndex:
+    key = (tuple(s.full_id for s in sets), priorities, usable)
     if key not in _INDEX_CACHE:
-        _INDEX_CACHE[key] = CandidateIndex.build(sets, dict(priorities))
+        if usable:
+            full = _cached_index(sets, priorities)
+            wanted = set(usable)
+            keep = np.array(
+                [bool(set(str(p).split("|")) & wanted) for p in full.candidates["parameters"]], dtype=bool
+            )
+            _INDEX_CACHE[key] = CandidateIndex(
+                full.sets, full.priorities, full.candidates[keep].reset_index(drop=True), full.rows
+            )
+        else:
+            _INDEX_CACHE[key] = CandidateIndex.build(sets, dict(priorities))
     return _INDEX_CACHE[key]
 
 
@@ -408,8 +432,9 @@ def _choose(keys: pd.DataFrame, index: CandidateIndex) -> pd.DataFrame:
     overlap = (m["vf"] > m["start"]) & (m["vf"] <= m["end"])
     earlier = m["vt"] < m["start"]
     period_class = np.select([no_start, exact, overlap, earlier], [3, 0, 1, 2], 9)
-    distance = np.select([no_start, overlap, earlier],
-                         [-m["vt"].to_numpy(), m["vf"] - m["start"], m["start"] - m["vt"]], 0)
+    distance = np.select(
+        [no_start, overlap, earlier], [-m["vt"].to_numpy(), m["vf"] - m["start"], m["start"] - m["vt"]], 0
+    )
     m = m.assign(period_class=period_class, distance=distance)
     m = m[(m["period_class"] != 9) | m["pinned"]]
     m = m.sort_values(
@@ -461,98 +486,103 @@ def _assemble(
     }
     table = {}
     for name, values in out.items():
-        categorical = pd.Categorical(pd.Series(values).astype(object).where(pd.Series(values).notna(), None))
-        table[name] = pd.Categorical.from_codes(
-            categorical.codes[key_inverse], categories=categorical.categories
+        per_key_values = pd.Categorical(
+            pd.Series(values).astype(object).where(pd.Series(values).notna(), None)
         )
+        table[name] = categorical(per_key_values.codes[key_inverse], per_key_values.categories)
     return pd.DataFrame(table, index=record_index)
 
 
 def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Lineage text and flags per distinct key, built with column string operations."""
-    m = per_key.merge(keys[["key", "region", "start"]], on="key", how="left", suffixes=("", "_rec"))
-    resolved = m["factor_id"].notna().to_numpy()
+    """Lineage text and flags per distinct key.
+
+    The text depends only on the chosen factor and how it was reached (pin, priority, region
+    fallback or proxy, period class, ties) — the record's own region and period are in its own
+    columns — so it is built once per distinct pattern, however many keys share it.
+    """
+    resolved = per_key["factor_id"].notna().to_numpy()
+    out_lineage = np.full(len(per_key), None, dtype=object)
+    out_flags = np.full(len(per_key), None, dtype=object)
     if not resolved.any():
-        return pd.Series([None] * len(m), dtype=object), pd.Series([None] * len(m), dtype=object)
-    r = m[resolved].reset_index(drop=True)
-
-    def txt(column: str) -> pd.Series:
-        return r[column].astype(object).where(r[column].notna(), "").astype(str)
-
-    pinned = r["pinned"].astype(bool).to_numpy()
-    depth = r["depth"].astype(int).to_numpy()
-    period_class = r["period_class"].astype(int).to_numpy()
-    proxy = (txt("factor_region") == _PROXY).to_numpy() | (txt("proxy_of") != "").to_numpy()
-    record_region = txt("region_rec") if "region_rec" in r.columns else txt("region")
-    valid = txt("valid_from") + ".." + txt("valid_to")
-    start_text = pd.Series(
+        return pd.Series(out_lineage, dtype=object), pd.Series(out_flags, dtype=object)
+    r = per_key[resolved]
+    features = pd.DataFrame(
+        {
+            "full_id": r["full_id"].astype(object).to_numpy(),
+            "factor_id": r["factor_id"].astype(object).to_numpy(),
+            "name": r["name"].astype(object).fillna("").to_numpy(),
+            "factor_region": r["factor_region"].astype(object).fillna("").to_numpy(),
+            "proxy_of": r["proxy_of"].astype(object).fillna("").to_numpy(),
+            "valid_from": r["valid_from"].astype(object).fillna("").to_numpy(),
+            "valid_to": r["valid_to"].astype(object).fillna("").to_numpy(),
+            "pinned": r["pinned"].astype(bool).to_numpy(),
+            "priority": r["priority"].astype(int).to_numpy(),
+            "fallback": r["depth"].astype(int).to_numpy() > 0,
+            "period_class": r["period_class"].astype(int).to_numpy(),
+            "tied": r["ties"].astype(int).to_numpy() > 1,
+            "factor_flags": r["factor_flags"].astype(object).fillna("").to_numpy(),
+            "set_flags": r["set_flags"].astype(object).fillna("").to_numpy(),
+        }
+    )
+    codes, patterns = pd.factorize(pd.MultiIndex.from_frame(features))
+    texts: list[str] = []
+    flag_texts: list[str] = []
+    for p in patterns:
         (
-            np.where(r["start"] == _NO_DAY, 0, r["start"]).astype("int64").astype("timedelta64[D]") + _EPOCH
-        ).astype(str)
-    )
-    parts = [
-        txt("full_id") + " factor " + txt("factor_id") + " (" + txt("name") + ")",
-        pd.Series(
-            np.where(
-                pinned, "pinned by record", "set priority " + (r["priority"].astype(int) + 1).astype(str)
+            full_id,
+            factor_id,
+            name,
+            region,
+            proxy_of,
+            valid_from,
+            valid_to,
+            pinned,
+            priority,
+            fallback,
+            period_class,
+            tied,
+            factor_flags,
+            set_flags,
+        ) = p
+        valid = f"{valid_from}..{valid_to}"
+        text = [
+            f"{full_id} factor {factor_id} ({name})",
+            "pinned by record" if pinned else f"set priority {int(priority) + 1}",
+        ]
+        flags = ["pinned"] if pinned else []
+        if region == _PROXY or proxy_of:
+            text.append(f"REGIONAL PROXY: {proxy_of} factor used outside its region")
+            flags.append("regional_proxy")
+        elif fallback:
+            text.append(f"region fallback to {region}")
+            flags.append("region_fallback")
+        else:
+            text.append(f"region {region}")
+        if period_class == 0:
+            text.append(f"valid {valid}")
+        elif pinned and period_class != 3:
+            text.append(f"pinned factor valid {valid} does not cover the period")
+            flags.append("pinned_period_mismatch")
+        elif period_class == 1:
+            text.append(f"PARTIAL PERIOD: factor valid {valid} covers only part of the record's period")
+            flags.append("partial_period_validity")
+        elif period_class == 2:
+            text.append(
+                f"PERIOD FALLBACK: no factor valid for the record's period; nearest earlier valid {valid}"
             )
-        ),
-        pd.Series(
-            np.select(
-                [proxy, depth > 0],
-                [
-                    "REGIONAL PROXY: " + txt("proxy_of") + " factor used for " + record_region,
-                    "region fallback " + record_region + " → " + txt("factor_region"),
-                ],
-                "region " + txt("factor_region"),
-            )
-        ),
-        pd.Series(
-            np.select(
-                [period_class == 0, pinned & (period_class != 3), period_class == 1, period_class == 2],
-                [
-                    "valid " + valid,
-                    "pinned factor valid " + valid + " does not cover the period",
-                    "PARTIAL PERIOD: factor valid " + valid + " covers only part of the period starting "
-                    + start_text,
-                    "PERIOD FALLBACK: no factor valid on " + start_text + "; nearest earlier valid " + valid,
-                ],
-                "record has no period; latest factor valid " + valid,
-            )
-        ),
-    ]
-    ties = r["ties"].astype(int)
-    parts.append(
-        pd.Series(
-            np.where(ties > 1, ties.astype(str) + " equally ranked candidates; chose the lowest id", "")
-        )
-    )
-    texts = [np.asarray(part, dtype=object).astype(str) for part in parts]
-    lineage = texts[0]
-    for part in texts[1:]:
-        lineage = np.char.add(lineage, np.where(part != "", np.char.add("; ", part), ""))
-    flag_parts = [
-        np.where(pinned, "pinned", ""),
-        np.select([proxy, depth > 0], ["regional_proxy", "region_fallback"], ""),
-        np.select(
-            [period_class == 0, pinned & (period_class != 3), period_class == 1, period_class == 2],
-            ["", "pinned_period_mismatch", "partial_period_validity", "period_fallback"],
-            "no_period",
-        ),
-        np.where(ties > 1, "ambiguous_choice", ""),
-        txt("factor_flags").to_numpy(),
-        txt("set_flags").to_numpy(),
-    ]
-    joined = np.asarray(flag_parts[0]).astype(str)
-    for flag_part in flag_parts[1:]:
-        joined = np.char.add(np.char.add(joined, "|"), np.asarray(flag_part).astype(str))
-    # drop empty and duplicate flags, keeping order (over distinct keys only)
-    unique_texts = {t: "|".join(dict.fromkeys(x for x in t.split("|") if x)) for t in set(joined.tolist())}
-    flags = np.array([unique_texts[t] for t in joined.tolist()], dtype=object)
-    out_lineage = np.full(len(m), None, dtype=object)
-    out_flags = np.full(len(m), None, dtype=object)
-    out_lineage[resolved] = lineage.astype(object)
-    out_flags[resolved] = flags
+            flags.append("period_fallback")
+        else:
+            text.append(f"record has no period; latest factor valid {valid}")
+            flags.append("no_period")
+        if tied:
+            text.append("several equally ranked candidates; chose the lowest id")
+            flags.append("ambiguous_choice")
+        flags += [f for f in f"{factor_flags}|{set_flags}".split("|") if f]
+        texts.append("; ".join(text))
+        flag_texts.append("|".join(dict.fromkeys(flags)))
+    out_lineage[resolved] = np.asarray(texts, dtype=object)[codes]
+    out_flags[resolved] = np.asarray(flag_texts, dtype=object)[codes]
+    del keys
     return pd.Series(out_lineage, dtype=object), pd.Series(out_flags, dtype=object)
 
 
@@ -606,7 +636,8 @@ class _CandidateLookup:
         if self._by_activity is None:
             self._by_activity = (
                 {str(a): g for a, g in self.candidates.groupby("activity", sort=False)}
-                if not self.candidates.empty else {}
+                if not self.candidates.empty
+                else {}
             )
         return self._by_activity.get(activity, self.candidates.iloc[0:0])
 

@@ -15,7 +15,7 @@ validate in well under a second.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import codes_of, from_codes, map_strings
 from carbonledger.activities import families, family_of, is_valid_key
 from carbonledger.errors import GWPError, Problem, Severity, UnitError
 from carbonledger.gwp import canonical_gas, gwp
@@ -33,7 +34,7 @@ from carbonledger.inventory.scope3.validate import (
     check_scope3,
     derivable,
 )
-from carbonledger.io.tables import RawTable
+from carbonledger.io.tables import RawTable, _cell_text
 from carbonledger.periods import ACCEPTED as PERIOD_FORMS
 from carbonledger.periods import Period, parse_periods
 from carbonledger.regions import canonical_region, is_known_region
@@ -130,8 +131,6 @@ class _Checker:
         self.problems: list[Problem] = list(raw.problems)
         self.bad = np.zeros(len(frame), dtype=bool)
         self.rows = frame["row"].to_numpy()
-        ids = frame["record_id"] if "record_id" in frame.columns else pd.Series([""] * len(frame))
-        self.ids = ids.astype(object).where(ids.notna(), "").astype(str).to_numpy()
         self.suppressed: set[str] = set()
         self.formula_cells: set[tuple[int, str]] = set()
 
@@ -163,12 +162,18 @@ class _Checker:
                 messages = [m for m, k in zip(list(messages), keep, strict=True) if k]
             if len(positions) == 0:
                 return
-        column_values = (
-            self.frame[column].to_numpy(dtype=object)
-            if column in self.frame.columns
-            else np.full(len(self.frame), "", dtype=object)
+        # only the flagged cells are read (never a whole column per problem)
+        if values is not None:
+            value_list = list(values)
+        elif column in self.frame.columns:
+            value_list = self.frame[column].iloc[positions].tolist()
+        else:
+            value_list = [""] * len(positions)
+        ids = (
+            self.frame["record_id"].iloc[positions].tolist()
+            if "record_id" in self.frame.columns
+            else [""] * len(positions)
         )
-        value_list = list(values) if values is not None else [column_values[p] for p in positions]
         message_list = list(messages) if messages is not None else [message or ""] * len(positions)
         for k, pos in enumerate(positions):
             value = value_list[k]
@@ -183,37 +188,122 @@ class _Checker:
                     accepted=accepted,
                     severity=severity,
                     code=code,
-                    record_id=self.ids[pos] or None,
+                    record_id=_cell(ids[k]) or None,
                 )
             )
         if severity == "error":
             self.bad[positions] = True
 
 
+def _cell(value: object) -> str:
+    """A cell as trimmed text ("" for missing); numbers as they would be typed (1, 2.5)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return _cell_text(value)
+
+
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column, trimmed once per distinct value (a ``str`` column)."""
+    n = len(frame)
     if column not in frame.columns:
-        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+        return from_codes(np.zeros(n, dtype=np.int32), [""], index=frame.index)
+    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+    cleaned = np.array([_cell(u) for u in uniques] + [""], dtype=object)
+    final_codes, categories = pd.factorize(cleaned)
+    per_row = final_codes[np.where(codes < 0, len(cleaned) - 1, codes)]
+    return from_codes(per_row, categories, index=frame.index)
+
+
+def _id_text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A high-cardinality text column (record ids, descriptions) as trimmed strings (Arrow-backed
+    when the input is), without building a categorical over a million distinct values."""
+    if column not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype="str")
     col = frame[column]
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip()
+    if not pd.api.types.is_string_dtype(col) or col.isna().any():
+        col = col.map(_cell).astype("str")
+    return col.str.strip()
+
+
+def _pairs(a: pd.Series, b: pd.Series) -> tuple[npt.NDArray[np.int64], list[tuple[str, str]]]:
+    """Codes of the distinct (a, b) pairs of two text columns, and the pairs (integer work)."""
+    a_codes, a_values = codes_of(a)
+    b_codes, b_values = codes_of(b)
+    combined = a_codes * max(len(b_values), 1) + b_codes
+    codes, distinct = pd.factorize(combined)
+    width = max(len(b_values), 1)
+    pairs = [(str(a_values[int(c) // width]), str(b_values[int(c) % width])) for c in distinct]
+    return codes.astype(np.int64), pairs
+
+
+def _duplicated(values: pd.Series) -> pd.Series:
+    """Rows whose value occurs more than once (a count of distinct values first: the usual case
+    of unique ids costs one hash pass, without building a mask)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        array = values.array._pa_array if hasattr(values.array, "_pa_array") else pa.array(values.tolist())
+        if pc.count_distinct(array).as_py() == len(values):
+            return pd.Series(np.zeros(len(values), dtype=bool), index=values.index)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        pass  # an unusual column type: pandas below
+    return values.duplicated(keep=False)
+
+
+def _map_text(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
+    """Apply ``func`` once per distinct value of a text column."""
+    out = map_strings(series, func)
+    out.index = series.index
+    return out
+
+
+def _arrow_floats(col: pd.Series) -> npt.NDArray[np.float64] | None:
+    """Fast string → float64 with pyarrow; None when some text is not a plain number."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = (
+            pa.array(col.to_numpy(dtype=object), type=pa.string())
+            if not hasattr(col.array, "_pa_array")
+            else col.array._pa_array
+        )
+        trimmed = pc.utf8_trim_whitespace(array)
+        as_null = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+        values = pc.cast(as_null, pa.float64())
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    except Exception:  # ArrowInvalid for text that is not a number; fall back to pandas
+        return None
 
 
 def _numbers(
     frame: pd.DataFrame, column: str
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """(values, present, non_numeric) for a numeric column (text or numbers)."""
+    n = len(frame)
     if column not in frame.columns:
-        n = len(frame)
         return np.full(n, np.nan), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     col = frame[column]
     if pd.api.types.is_numeric_dtype(col):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)
         present = ~np.isnan(values)
         return values, present, np.zeros(len(col), dtype=bool)
-    text = col.astype(object).where(col.notna(), "").astype(str).str.strip().str.replace(",", "", regex=False)
-    present = (text != "").to_numpy()
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=np.float64)
-    non_numeric = present & np.isnan(values)
-    return values, present, non_numeric
+    if pd.api.types.is_string_dtype(col) and not col.isna().any():
+        fast = _arrow_floats(col)
+        if fast is not None:
+            present = ~np.isnan(fast)
+            return fast, present, np.zeros(n, dtype=bool)
+    # slow path, once per distinct text: thousands separators, text that is not a number
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    texts = pd.Series([_cell(u).replace(",", "") for u in uniques] + [""], dtype=object)
+    numbers = pd.to_numeric(texts.where(texts != ""), errors="coerce").to_numpy(dtype=np.float64)
+    idx = np.where(codes < 0, len(texts) - 1, codes)
+    present = (texts != "").to_numpy()[idx]
+    values = numbers[idx]
+    return values, present, present & np.isnan(values)
 
 
 def validate_activities(
@@ -293,10 +383,10 @@ def validate_activities(
 
     out = pd.DataFrame({"row": frame["row"].to_numpy()}, index=frame.index)
     # -- record_id --------------------------------------------------------------------------
-    record_id = _text(frame, "record_id")
+    record_id = _id_text(frame, "record_id")
     out["record_id"] = record_id
     checker.flag((record_id == "").to_numpy(), "record_id", "record_id is empty", accepted="a unique id")
-    dup = (record_id != "") & record_id.duplicated(keep=False)
+    dup = (record_id != "") & _duplicated(record_id)
     if dup.any():
         first_rows = (
             pd.Series(checker.rows).groupby(record_id.to_numpy()).agg(lambda r: ", ".join(map(str, r)))
@@ -363,8 +453,14 @@ def validate_activities(
     period = _text(frame, "period")
     default = Period(date(reporting_year, 1, 1), date(reporting_year, 12, 31)) if reporting_year else None
     if default is None:
-        years = pd.to_numeric(period.str[:4], errors="coerce")
-        common = int(years.mode().iloc[0]) if years.notna().any() else date.today().year - 1
+        p_codes, p_values = codes_of(period)
+        counts = np.bincount(p_codes, minlength=len(p_values))
+        per_year: dict[int, int] = {}
+        for value, count in zip(p_values, counts, strict=True):
+            head = str(value)[:4]
+            if head.isdigit():
+                per_year[int(head)] = per_year.get(int(head), 0) + int(count)
+        common = max(per_year, key=lambda y: (per_year[y], y)) if per_year else date.today().year - 1
         default = Period(date(common, 1, 1), date(common, 12, 31))
     start, end, ok = parse_periods(period, default)
     checker.flag(~ok, "period", "period is not recognised", accepted=PERIOD_FORMS)
@@ -411,8 +507,8 @@ def validate_activities(
         "carbon_content_unit",
     ):
         out[column] = _text(frame, column)
-    out["method"] = out["method"].str.lower()
-    out["direction"] = out["direction"].str.lower()
+    out["method"] = _map_text(out["method"], str.lower)
+    out["direction"] = _map_text(out["direction"], str.lower)
     # -- numeric optional columns -------------------------------------------------------------
     for column in _NUMERIC:
         values, present, non_numeric = _numbers(frame, column)
@@ -500,7 +596,7 @@ def _check_scope(
     prefixes: npt.NDArray[np.object_],
     kinds: npt.NDArray[np.object_],
 ) -> None:
-    scope = _text(frame, "scope").str.replace("scope", "", case=False, regex=False).str.strip()
+    scope = _map_text(_text(frame, "scope"), lambda v: v.lower().replace("scope", "").strip())
     category = _text(frame, "category")
     given_scope = (scope != "").to_numpy()
     bad_scope = given_scope & ~scope.isin(["1", "2", "3"]).to_numpy()
@@ -602,10 +698,7 @@ def _check_inline_factor(checker: _Checker, out: pd.DataFrame) -> None:
         accepted="emission_factor, emission_factor_unit and gas (or a CO2e unit)",
     )
     # per distinct (unit, gas) pair: the gas implied by the unit, and whether it has a GWP
-    pairs = pd.MultiIndex.from_arrays(
-        [out["emission_factor_unit"].to_numpy(dtype=object), out["gas"].to_numpy(dtype=object)]
-    )
-    codes, uniques = pd.factorize(pairs)
+    codes, uniques = _pairs(out["emission_factor_unit"], out["gas"])
     final = np.empty(len(uniques), dtype=object)
     problem = np.full(len(uniques), "", dtype=object)
     for j, (unit_text, gas_text) in enumerate(uniques):
@@ -634,15 +727,17 @@ def _check_inline_factor(checker: _Checker, out: pd.DataFrame) -> None:
         messages=list(row_problem[mask]),
         accepted="CO2, CH4, N2O, SF6, NF3, HFC-134a, R-410A … or CO2e",
     )
-    resolved = out["gas"].to_numpy(dtype=object).copy()
-    resolved[has_inline] = final[codes][has_inline]
-    out["gas"] = resolved
+    gas_codes, gas_values = codes_of(out["gas"])
+    if has_inline.any():
+        merged_values = np.concatenate([gas_values, final])
+        merged = np.where(has_inline, len(gas_values) + codes, gas_codes)
+        new_codes, new_values = pd.factorize(merged_values[merged])
+        out["gas"] = from_codes(new_codes, new_values, index=out.index)
 
 
 def _check_methods(checker: _Checker, out: pd.DataFrame, kinds: npt.NDArray[np.object_]) -> None:
     method = out["method"].to_numpy(dtype=object)
-    pairs = pd.MultiIndex.from_arrays([kinds.astype(str), method.astype(str)])
-    codes, uniques = pd.factorize(pairs)
+    codes, uniques = _pairs(pd.Series(kinds, dtype=object), out["method"])
     for k, (kind, name) in enumerate(uniques):  # distinct (kind, method) pairs only
         allowed = _METHODS.get(kind)
         if name == "" or allowed is None or name in allowed:

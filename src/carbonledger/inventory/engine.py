@@ -28,13 +28,20 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from carbonledger._strings import codes_of
+from carbonledger._strings import categorical, codes_of
 from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.factors.store import FactorStore, default_store
 from carbonledger.inventory.activity_table import ActivityTable, validate_activities
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import RESULT_COLUMNS, MethodOutput, as_categorical, concat_rows, empty_rows
+from carbonledger.inventory.methods._rows import (
+    RESULT_COLUMNS,
+    MethodOutput,
+    as_categorical,
+    concat_rows,
+    empty_rows,
+    with_flag,
+)
 from carbonledger.inventory.methods.carbon_content import carbon_content_method
 from carbonledger.inventory.methods.factor import factor_method, resolution_frame
 from carbonledger.inventory.methods.inline import inline_method
@@ -182,7 +189,7 @@ def _compute(
     tick("carbon-content method", 0.6)
     mee_records = pd.concat([records[mee], parameter_only]) if len(parameter_only) else records[mee]
     outputs.append(_carbon_content(mee_records, ctx))
-    location = pd.concat([o.rows for o in outputs], ignore_index=True)
+    location = concat_rows([o.rows for o in outputs])
     tick("scope 2 market-based", 0.75)
     energy_unit = _is_energy(records["unit"])
     elec = records[
@@ -237,7 +244,7 @@ def _carbon_content(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
             out.rejected = np.concatenate([out.rejected, rest["pos"].to_numpy()[~ok]])
             outputs.append(out)
     return MethodOutput(
-        pd.concat([o.rows for o in outputs], ignore_index=True) if outputs else empty_rows(),
+        concat_rows([o.rows for o in outputs]),
         np.concatenate([o.rejected for o in outputs]) if outputs else np.zeros(0, dtype=np.int64),
         [p for o in outputs for p in o.problems],
     )
@@ -259,7 +266,7 @@ def _supplier_specific(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     market.rows["method"] = "market:supplier_specific_record"
     location, _, _ = factor_method(sub.assign(emission_factor=np.nan), ctx)
     return MethodOutput(
-        pd.concat([market.rows, location.rows], ignore_index=True),
+        concat_rows([market.rows, location.rows]),
         np.concatenate([market.rejected, location.rejected]),
         market.problems + location.problems,
     )
@@ -268,7 +275,7 @@ def _supplier_specific(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
 def _categorical(texts: list[str], codes: npt.NDArray[np.int64]) -> pd.Categorical:
     """Categorical with row i = ``texts[codes[i]]`` (texts may repeat)."""
     text_codes, cats = pd.factorize(np.asarray(texts, dtype=object))
-    return pd.Categorical.from_codes(text_codes[codes], categories=pd.Index(cats, dtype=object))
+    return categorical(text_codes[codes], pd.Index(cats, dtype=object))
 
 
 def _category_mask(cat: pd.Categorical, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
@@ -295,7 +302,7 @@ def _heat_market(sub: pd.DataFrame, location: pd.DataFrame) -> MethodOutput:
     rows_ = location[location["record_pos"].isin(sub["pos"])].copy()
     rows_["scope2_method"] = "market"
     rows_["method"] = "market:heat_location_factor"
-    rows_["flags"] = (rows_["flags"].astype(str) + "|heat_no_supplier_specific_factor").str.strip("|")
+    rows_["flags"] = with_flag(rows_["flags"], "heat_no_supplier_specific_factor")
     return MethodOutput(rows_)
 
 
@@ -325,7 +332,7 @@ def _assemble(
             rows_[column] = values.array.take(pos)  # many distinct values: Arrow/numpy take
         else:
             codes, cats = codes_of(values)
-            rows_[column] = pd.Categorical.from_codes(codes[pos], categories=pd.Index(cats, dtype=object))
+            rows_[column] = categorical(codes[pos], pd.Index(cats, dtype=object))
     gas_cat = as_categorical(rows_["gas"])
     flag_cat = as_categorical(rows_["flags"])
     biogenic = _category_mask(gas_cat, lambda g: g == "CO2_biogenic")
@@ -334,8 +341,8 @@ def _assemble(
     scope_codes, scope_cats = codes_of(rows_["scope"])
     all_scopes = pd.Index([*map(str, scope_cats), "outside_scopes", "memo_non_kyoto"]).unique()
     scope_codes = all_scopes.get_indexer(pd.Index(map(str, scope_cats)))[scope_codes]
-    scope_codes[biogenic] = all_scopes.get_loc("outside_scopes")
-    scope_codes[non_kyoto] = all_scopes.get_loc("memo_non_kyoto")
+    scope_codes[biogenic] = list(all_scopes).index("outside_scopes")
+    scope_codes[non_kyoto] = list(all_scopes).index("memo_non_kyoto")
     method_codes, method_cats = codes_of(rows_["scope2_method"])
     width = len(method_cats)
     key_codes, key_values = pd.factorize(scope_codes * width + method_codes)
@@ -350,10 +357,10 @@ def _assemble(
         else:
             scope_key_texts.append(scope_text)
             method_texts.append("")
-    rows_["scope"] = pd.Categorical.from_codes(scope_codes, categories=all_scopes)
+    rows_["scope"] = categorical(scope_codes, all_scopes)
     rows_["scope2_method"] = _categorical(method_texts, key_codes)
     rows_["scope_key"] = _categorical(scope_key_texts, key_codes)
-    rows_["gwp"] = pd.Categorical.from_codes(np.zeros(len(rows_), dtype=np.int8), categories=[ctx.gwp])
+    rows_["gwp"] = categorical(np.zeros(len(rows_), dtype=np.int8), categories=[ctx.gwp])
     rows_["tco2e"] = rows_["co2e_kg"].to_numpy() / 1000.0
     order = (
         [

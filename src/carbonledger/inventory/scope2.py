@@ -35,7 +35,14 @@ import pandas as pd
 
 from carbonledger.errors import Problem, UnitError
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows, rows
+from carbonledger.inventory.methods._rows import (
+    MethodOutput,
+    concat_rows,
+    empty_rows,
+    retext,
+    rows,
+    with_flag,
+)
 from carbonledger.inventory.methods.factor import factor_method
 from carbonledger.io.tables import RawTable
 from carbonledger.regions import canonical_region, is_known_region, region_chain
@@ -283,7 +290,7 @@ def market_based(
                 problems,
             )
         )
-    out = pd.concat(parts, ignore_index=True) if parts else empty_rows()
+    out = concat_rows(parts)
     return MethodOutput(out, np.zeros(0, dtype=np.int64), problems)
 
 
@@ -304,16 +311,21 @@ def _residual(
     ):
         if todo.empty:
             break
+        if not ctx.has_activity(activity):  # no set has this factor: nothing to look up
+            continue
         output, _, _ = factor_method(todo.assign(activity=activity, ncv=np.nan), ctx, diagnose=False)
         if not output.rows.empty:
             rows_ = output.rows
             rows_["scope2_method"] = "market"
             rows_["method"] = "market:residual_mix" if not flag else "market:residual_mix_proxy"
             if flag:
-                rows_["flags"] = (rows_["flags"].astype(str) + "|" + flag).str.strip("|")
-                rows_["lineage"] = (
-                    "no residual mix published: MEE/NBS factor excluding market-traded non-fossil "
-                    "electricity used as proxy; " + rows_["lineage"].astype(str)
+                rows_["flags"] = with_flag(rows_["flags"], flag)
+                rows_["lineage"] = retext(
+                    rows_["lineage"],
+                    lambda text: (
+                        "no residual mix published: MEE/NBS factor excluding market-traded "
+                        "non-fossil electricity used as proxy; " + text
+                    ),
                 )
             parts.append(rows_)
         done = set(output.rows["record_pos"]) if not output.rows.empty else set()
@@ -327,15 +339,19 @@ def _residual(
         loc["co2e_kg"] = loc["co2e_kg"].to_numpy() * factor
         loc["scope2_method"] = "market"
         loc["method"] = "market:grid_average"
-        loc["flags"] = (loc["flags"].astype(str) + "|no_residual_mix_grid_average").str.strip("|")
-        loc["lineage"] = (
-            "no residual mix or proxy available: location-based grid average used for uncovered "
-            "consumption (Scope 2 Guidance Table 6.3, last resort); " + loc["lineage"].astype(str)
+        loc["flags"] = with_flag(loc["flags"], "no_residual_mix_grid_average")
+        loc["lineage"] = retext(
+            loc["lineage"],
+            lambda text: (
+                "no residual mix or proxy available: location-based grid average used for "
+                "uncovered consumption (Scope 2 Guidance Table 6.3, last resort); " + text
+            ),
         )
         parts.append(loc)
         missing = set(todo["pos"]) - set(loc["record_pos"])
+        by_pos = sub.set_index("pos")
         for pos in sorted(missing):
-            rec = sub[sub["pos"] == pos].iloc[0]
+            rec = by_pos.loc[pos]
             problems.append(
                 Problem(
                     "no market-based factor (residual mix, proxy or grid average) for this record",
@@ -345,4 +361,4 @@ def _residual(
                     record_id=str(rec["record_id"]),
                 )
             )
-    return pd.concat(parts, ignore_index=True) if parts else empty_rows()
+    return concat_rows(parts)

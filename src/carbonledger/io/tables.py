@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carbonledger.errors import Problem
@@ -144,6 +145,8 @@ def _header_problems(columns: list[str], source: str, sheet: str | None = None) 
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, (np.integer, np.floating)):  # numpy 2 reprs are "np.float64(0.55)"
+        value = value.item()
     if isinstance(value, float):
         if math.isnan(value):
             return ""

@@ -14,9 +14,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical
 from carbonledger.errors import Problem
 
-__all__ = ["RESULT_COLUMNS", "MethodOutput", "fmt", "rows"]
+__all__ = ["RESULT_COLUMNS", "MethodOutput", "concat_rows", "fmt", "rows"]
 
 RESULT_COLUMNS: tuple[str, ...] = (
     "record_pos",
@@ -77,8 +78,11 @@ def rows(record_pos: npt.NDArray[np.int64], **columns: Any) -> pd.DataFrame:
         if value is None:
             value = np.full(n, np.nan) if name in _FLOAT else ""
         if np.isscalar(value) or isinstance(value, str):
-            value = np.full(n, value, dtype=np.float64 if name in _FLOAT else object)
-        data[name] = value
+            if name in _FLOAT:
+                value = np.full(n, value, dtype=np.float64)
+            else:  # a constant text column costs one dictionary entry
+                value = categorical(np.zeros(n, dtype=np.int8), categories=[value])
+        data[name] = value.array if isinstance(value, pd.Series) else value
     unknown = set(columns) - set(RESULT_COLUMNS)
     if unknown:
         raise ValueError(f"unknown result columns {sorted(unknown)}")
@@ -98,3 +102,60 @@ def fmt(values: object) -> npt.NDArray[np.object_]:
 def _at(frame: pd.DataFrame, column: str, position: int | np.integer) -> Any:
     """One cell by position, for building a problem message (O(1); never inside a hot loop)."""
     return frame[column].iloc[int(position)]
+
+
+def as_categorical(values: object) -> pd.Categorical:
+    """A text column as a categorical (factorised once when it is not one already)."""
+    array = values.array if isinstance(values, pd.Series) else values
+    if isinstance(array, pd.Categorical):
+        if array.categories.dtype == object:
+            return array
+        # one category dtype everywhere (object), so categoricals always union
+        return categorical(array.codes, pd.Index(list(array.categories), dtype=object))
+    codes, cats = pd.factorize(np.asarray(array, dtype=object), use_na_sentinel=True)
+    return categorical(codes, pd.Index(list(cats), dtype=object))
+
+
+def concat_rows(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate result frames column by column: numbers with numpy, text as categoricals with
+    the union of their categories (``pd.concat`` would fall back to Python objects)."""
+    from pandas.api.types import union_categoricals
+
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_rows()
+    columns = list(parts[0].columns)
+    for part in parts[1:]:
+        columns += [c for c in part.columns if c not in columns]
+    data: dict[str, Any] = {}
+    for column in columns:
+        pieces = [p[column] if column in p.columns else pd.Series([np.nan] * len(p)) for p in parts]
+        if all(
+            pd.api.types.is_numeric_dtype(x) and not isinstance(x.dtype, pd.CategoricalDtype) for x in pieces
+        ):
+            data[column] = np.concatenate([x.to_numpy() for x in pieces])
+        else:
+            cats = [
+                as_categorical(
+                    x.astype(object).where(x.notna(), "")
+                    if not isinstance(x.dtype, pd.CategoricalDtype)
+                    else x
+                )
+                for x in pieces
+            ]
+            data[column] = union_categoricals(cats, ignore_order=True)
+    return pd.DataFrame(data)
+
+
+def retext(values: object, func: Any) -> pd.Categorical:
+    """Apply ``func`` to a text column once per category (e.g. append a flag, prefix lineage)."""
+    cat = as_categorical(values)
+    mapped = np.array([func("" if c is None else str(c)) for c in cat.categories], dtype=object)
+    codes, cats = pd.factorize(mapped)
+    new_codes = np.where(cat.codes < 0, -1, codes[np.maximum(cat.codes, 0)])
+    return categorical(new_codes, pd.Index(list(cats), dtype=object))
+
+
+def with_flag(values: object, flag: str) -> pd.Categorical:
+    """Append ``flag`` to a ``|``-separated flag column."""
+    return retext(values, lambda text: "|".join(x for x in (*text.split("|"), flag) if x))

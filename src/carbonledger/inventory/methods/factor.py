@@ -19,18 +19,33 @@ factors (the China fuel-default sets) is computed with the carbon-content method
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical
 from carbonledger.calc import factor_emissions
 from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, _at, empty_rows, fmt, rows
+from carbonledger.inventory.methods._rows import (
+    MethodOutput,
+    _at,
+    as_categorical,
+    concat_rows,
+    empty_rows,
+    fmt,
+    rows,
+)
 from carbonledger.units import multiplier
 
-__all__ = ["apply_oxidation_and_biomass", "factor_method", "resolution_frame"]
+__all__ = ["EMISSION_PARAMETERS", "apply_oxidation_and_biomass", "factor_method", "resolution_frame"]
+
+EMISSION_PARAMETERS = ("emission_factor", "carbonate_factor", "carbon_content")
+"""A factor can compute emissions when it has one of these (an NCV or energy-per-unit row alone
+cannot)."""
 
 
 def resolution_frame(
@@ -38,26 +53,25 @@ def resolution_frame(
     unit: pd.Series | npt.NDArray[np.object_] | None = None,
     activity: pd.Series | str | None = None,
 ) -> pd.DataFrame:
-    """The columns :func:`resolve` reads, from validated records."""
-    return pd.DataFrame(
-        {
-            "record_id": sub["record_id"].to_numpy(),
-            "row": sub["row"].to_numpy(),
-            "activity": sub["activity"].to_numpy()
-            if activity is None
-            else (
-                np.full(len(sub), activity, dtype=object)
-                if isinstance(activity, str)
-                else np.asarray(activity)
-            ),
-            "unit": sub["unit"].to_numpy() if unit is None else np.asarray(unit),
-            "region": sub["region"].to_numpy(),
-            "period_start": sub["period_start"].to_numpy(),
-            "period_end": sub["period_end"].to_numpy(),
-            "factor_id": sub["factor_id"].to_numpy(),
-            "factor_set": sub["factor_set"].to_numpy(),
-        }
-    )
+    """The columns :func:`resolve` reads, from validated records (columns are shared, not copied)."""
+    frame = sub[
+        [
+            "record_id",
+            "row",
+            "activity",
+            "unit",
+            "region",
+            "period_start",
+            "period_end",
+            "factor_id",
+            "factor_set",
+        ]
+    ].reset_index(drop=True)
+    if activity is not None:
+        frame["activity"] = activity if isinstance(activity, str) else np.asarray(activity, dtype=object)
+    if unit is not None:
+        frame["unit"] = np.asarray(unit, dtype=object)
+    return frame
 
 
 def _energy_from_ncv(sub: pd.DataFrame) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], list[str]]:
@@ -121,6 +135,7 @@ def factor_method(
         raise_on_missing=False,
         file=ctx.source,
         diagnose=diagnose,
+        usable=EMISSION_PARAMETERS,
     )
     problems += resolution.problems
     resolved = resolution.table["factor_id"].notna().to_numpy()
@@ -143,32 +158,40 @@ def factor_method(
     pos = sub["pos"].to_numpy()
     table = resolution.table
     rp = calc["record_pos"].to_numpy()
-    lineage = table["resolution"].astype(object).to_numpy()[rp]
+    lineage = _taken(table["resolution"], rp)
     flags = _join_flags(
-        table["resolution_flags"].astype(object).to_numpy()[rp], calc["calc_flags"].astype(object).to_numpy()
+        _taken(table["resolution_flags"], rp), _taken(calc["calc_flags"], np.arange(len(calc)))
     )
-    params = np.where(
-        has_ncv[keep][rp],
-        "NCV "
-        + fmt(sub["ncv"])[rp]
-        + " "
-        + sub["ncv_unit"].to_numpy()[rp]
-        + " (measured); energy = quantity × NCV",
-        "",
-    )
+    if has_ncv.any():
+        measured = has_ncv[keep]
+        ncv_text = pd.Categorical(
+            np.where(
+                measured,
+                "NCV "
+                + fmt(sub["ncv"])
+                + " "
+                + sub["ncv_unit"].to_numpy(dtype=object)
+                + " (measured); energy = quantity × NCV",
+                "",
+            )
+        )
+        params: object = _taken(ncv_text, rp)
+        method: object = _taken(pd.Categorical(np.where(measured, "factor:energy", "factor")), rp)
+    else:
+        params, method = "", "factor"
     out = rows(
         pos[rp],
-        gas=calc["gas"].astype(object).to_numpy(),
+        gas=calc["gas"].array,
         mass_kg=calc["mass_kg"].to_numpy(),
         co2e_kg=calc["co2e_kg"].to_numpy(),
-        method="factor" if not has_ncv.any() else np.where(has_ncv[keep][rp], "factor:energy", "factor"),
-        factor_full_id=table["factor_full_id"].astype(object).to_numpy()[rp],
-        factor_set=table["factor_set"].astype(object).to_numpy()[rp],
-        factor_edition=table["factor_edition"].astype(object).to_numpy()[rp],
-        factor_id=table["factor_id"].astype(object).to_numpy()[rp],
+        method=method,
+        factor_full_id=_taken(table["factor_full_id"], rp),
+        factor_set=_taken(table["factor_set"], rp),
+        factor_edition=_taken(table["factor_edition"], rp),
+        factor_id=_taken(table["factor_id"], rp),
         factor_value=calc["factor_value"].to_numpy(),
-        factor_unit=calc["factor_unit"].astype(object).to_numpy(),
-        factor_gwp_basis=calc["factor_gwp_basis"].astype(object).to_numpy(),
+        factor_unit=calc["factor_unit"].array,
+        factor_gwp_basis=calc["factor_gwp_basis"].array,
         parameters=params,
         lineage=lineage,
         flags=flags,
@@ -191,13 +214,30 @@ def _mask_resolution(resolution: Resolution, keep: npt.NDArray[np.bool_]) -> Res
     return Resolution(table=table, index=resolution.index, problems=resolution.problems)
 
 
-def _join_flags(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    frame = pd.DataFrame(
-        {"a": pd.Series(a, dtype=object).fillna(""), "b": pd.Series(b, dtype=object).fillna("")}
+def _taken(values: Any, index: npt.NDArray[np.int64]) -> pd.Categorical:
+    """Rows ``index`` of a (categorical) column, as a categorical built from codes."""
+    cat = values.array if isinstance(values, pd.Series) else values
+    if not isinstance(cat, pd.Categorical):
+        cat = pd.Categorical(np.asarray(cat, dtype=object))
+    return categorical(cat.codes[index], cat.categories)
+
+
+def _join_flags(a: pd.Categorical, b: pd.Categorical) -> pd.Categorical:
+    """Row-wise ``a|b`` of two flag columns, joined once per distinct pair."""
+    a_codes = a.codes.astype(np.int64)
+    b_codes = b.codes.astype(np.int64)
+    width = len(b.categories) + 1
+    codes, pairs = pd.factorize((a_codes + 1) * width + (b_codes + 1))
+    texts = []
+    for code in pairs:
+        x, y = int(code) // width - 1, int(code) % width - 1
+        parts = [str(a.categories[x]) if x >= 0 else "", str(b.categories[y]) if y >= 0 else ""]
+        texts.append("|".join(p for p in parts if p))
+    return (
+        categorical(codes, pd.Index(texts).unique())
+        if len(set(texts)) == len(texts)
+        else pd.Categorical(np.asarray(texts, dtype=object)[codes])
     )
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(frame))
-    joined = np.array(["|".join(x for x in (u[0], u[1]) if x) for u in uniques], dtype=object)
-    return joined[codes] if len(codes) else np.zeros(0, dtype=object)
 
 
 def apply_oxidation_and_biomass(out: pd.DataFrame, records: pd.DataFrame, gwp_set: str) -> pd.DataFrame:
@@ -215,29 +255,39 @@ def apply_oxidation_and_biomass(out: pd.DataFrame, records: pd.DataFrame, gwp_se
             values = out[column].to_numpy().copy()
             values[apply_of] *= of[apply_of]
             out[column] = values
-        out.loc[apply_of, "parameters"] = _append(
-            out.loc[apply_of, "parameters"],
-            "oxidation/conversion factor " + fmt(of[apply_of]) + " (measured)",
+        out["parameters"] = _append_where(
+            out["parameters"], apply_of, "oxidation/conversion factor " + fmt(of[apply_of]) + " (measured)"
         )
     split = is_co2 & ~np.isnan(bf) & (np.nan_to_num(bf) > 0)
     if split.any():
         biogenic = out[split].copy()
         share = bf[split]
-        biogenic["gas"] = "CO2_biogenic"
+        biogenic["gas"] = categorical(np.zeros(len(biogenic), dtype=np.int8), ["CO2_biogenic"])
         biogenic["mass_kg"] = biogenic["mass_kg"].to_numpy() * share
         biogenic["co2e_kg"] = biogenic["co2e_kg"].to_numpy() * share
-        biogenic["parameters"] = _append(
-            biogenic["parameters"], "biomass fraction " + fmt(share) + " (biogenic share, outside scopes)"
+        biogenic["parameters"] = _append_where(
+            biogenic["parameters"],
+            np.ones(len(biogenic), dtype=bool),
+            "biomass fraction " + fmt(share) + " (biogenic share, outside scopes)",
         )
         for column in ("mass_kg", "co2e_kg"):
             values = out[column].to_numpy().copy()
             values[split] *= 1.0 - share
             out[column] = values
-        out.loc[split, "parameters"] = _append(
-            out.loc[split, "parameters"], "biomass fraction " + fmt(share) + " (fossil share 1 − BF)"
+        out["parameters"] = _append_where(
+            out["parameters"], split, "biomass fraction " + fmt(share) + " (fossil share 1 − BF)"
         )
-        out = pd.concat([out, biogenic], ignore_index=True)
+        out = concat_rows([out, biogenic])
     return out
+
+
+def _append_where(
+    existing: pd.Series, mask: npt.NDArray[np.bool_], extra: npt.NDArray[np.object_]
+) -> pd.Categorical:
+    """A text column with ``extra`` appended ("; "-separated) on the rows of ``mask``."""
+    values = existing.astype(object).fillna("").to_numpy(dtype=object).copy()
+    values[mask] = _append(pd.Series(values[mask], dtype=object), extra)
+    return as_categorical(values)
 
 
 def _append(existing: pd.Series, extra: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
