@@ -95,8 +95,7 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
         entry = per_cat.get(number)
         table.append(
             {
-                "Category 类别": f"3.{number}",
-                "Name 名称": cat.name,
+                "Category 类别": f"3.{number} {cat.name}",
                 "Direction": cat.direction,
                 "t CO2e": entry["tco2e"] if entry else None,
                 "Share of Scope 3": (entry["tco2e"] / total) if entry and total else None,
@@ -115,16 +114,11 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
         start_row=cat_header,
         number_formats={"t CO2e": _T, "Share of Scope 3": _P, "Primary data share": _P, "DQI score": _S},
         freeze=False,
-        widths={
-            "Name 名称": 44,
-            "Minimum boundary (Scope 3 Standard Table 5.4, paraphrased)": 70,
-            "Status": 30,
-        },
     )
     chart = BarChart()
     chart.type = "bar"
     chart.title = "Scope 3 by category (t CO2e)"
-    chart.add_data(Reference(ws, min_col=4, min_row=cat_header, max_row=end - 1), titles_from_data=True)
+    chart.add_data(Reference(ws, min_col=3, min_row=cat_header, max_row=end - 1), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=cat_header + 1, max_row=end - 1))
     chart.height, chart.width = 9, 16
     ws.add_chart(chart, "K3")
@@ -216,4 +210,6 @@ def add_scope3_sheet(workbook: Workbook, result: InventoryResult) -> None:
             continue
         ws.cell(row=r, column=1, value=title).font = Font(bold=True)
         r = write_table(ws, frame, start_row=r + 1, freeze=False) + 1
-    ws.column_dimensions["A"].width = 48
+    # widths for the layout as a whole (each table above sized its own columns; the last one wins)
+    for letter, width in zip("ABCDEFGHIJ", (60, 16, 16, 16, 16, 14, 46, 80, 14, 14), strict=True):
+        ws.column_dimensions[letter].width = width
