@@ -42,6 +42,17 @@ def _target_currency(unit: str) -> str:
     return match.group(1) if match else ""
 
 
+def _codes(column: pd.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Integer codes (-1 = missing) and values of a (categorical or plain) column."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy().astype(np.int64)
+        values = np.asarray(column.cat.categories.astype(object), dtype=object)
+    else:
+        codes, uniques = pd.factorize(column.astype(object))
+        codes, values = codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    return codes, values
+
+
 def prepare_spend(
     sub: pd.DataFrame, ctx: RunContext, inputs: Scope3Inputs
 ) -> tuple[Prepared, list[int], list[Problem]]:
@@ -83,7 +94,9 @@ def prepare_spend(
             merged = table[column].astype(object).to_numpy().copy()
             merged[~resolved] = t2[column].astype(object).to_numpy()[~resolved]
             table = table.assign(**{column: merged})
-    ok = pd.Series(table["factor_id"].astype(object)).notna().to_numpy()
+    fid_codes, fid_values = _codes(table["factor_id"])
+    full_codes, full_values = _codes(table["factor_full_id"])
+    ok = fid_codes >= 0
     factor_rows = resolution.factor_rows(["emission_factor"])
     unit_by_factor = dict(
         zip(
@@ -92,21 +105,31 @@ def prepare_spend(
             strict=True,
         )
     )
-    pairs = pd.MultiIndex.from_arrays(
-        [
-            pd.Series(table["factor_full_id"].astype(object)).fillna(""),
-            pd.Series(table["factor_id"].astype(object)).fillna(""),
-        ]
-    )
-    p_codes, p_uniques = pd.factorize(pairs)
+    # per distinct (set edition, factor id): the factor's currency; gathered back by integer codes
+    pair = np.where(ok, full_codes.astype(np.int64) * (len(fid_values) + 1) + fid_codes, -1)
+    p_codes, p_uniques = pd.factorize(pair)
     per_pair = np.array(
-        [_target_currency(str(unit_by_factor.get((f, i), ""))) for f, i in p_uniques], dtype=object
+        [
+            _target_currency(
+                str(
+                    unit_by_factor.get(
+                        (full_values[u // (len(fid_values) + 1)], fid_values[u % (len(fid_values) + 1)]), ""
+                    )
+                )
+            )
+            if u >= 0
+            else ""
+            for u in p_uniques
+        ],
+        dtype=object,
     )
-    target_currency = np.where(ok, per_pair[p_codes], "").astype(object)
-    target_currency = np.where(ok & (target_currency == ""), units, target_currency)
-    target_year = pd.to_datetime(table["factor_valid_from"].astype(object), errors="coerce").dt.year.to_numpy(
+    target_currency = per_pair[p_codes]
+    target_currency = np.where(ok & (target_currency == ""), units, target_currency).astype(object)
+    vf_codes, vf_values = _codes(table["factor_valid_from"])
+    vf_years = pd.to_datetime(pd.Series(vf_values, dtype=object), errors="coerce").dt.year.to_numpy(
         dtype=np.float64
     )
+    target_year = np.where(vf_codes >= 0, np.append(vf_years, np.nan)[vf_codes], np.nan)
     price_year = records["price_year"].to_numpy(dtype=np.float64)
     target_year_f: npt.NDArray[np.float64] = np.where(np.isnan(target_year), price_year, target_year).astype(
         np.float64
@@ -154,8 +177,9 @@ def prepare_spend(
     keep = ~bad
     records["quantity"] = np.where(ok, conv.amount, records["quantity"].to_numpy())
     records["unit"] = np.where(ok, target_currency, units)
+    without = np.array([str(v).endswith(":without_margins") for v in fid_values] + [False], dtype=bool)
     margins = np.where(
-        pd.Series(table["factor_id"].astype(object)).fillna("").str.endswith(":without_margins").to_numpy(),
+        without[fid_codes],
         "EEIO factor without margins (cradle to factory gate)",
         "EEIO factor with margins (purchaser price, cradle to point of sale)",
     )
