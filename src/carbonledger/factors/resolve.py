@@ -90,6 +90,19 @@ class CandidateIndex:
     candidates: pd.DataFrame
     rows: pd.DataFrame  # the tidy rows of all sets, with a 'full_id' column
 
+    def boundaries(self) -> npt.NDArray[np.int64]:
+        """Sorted distinct validity boundaries (valid_from, valid_to + 1) of all candidates."""
+        cached = self.__dict__.get("_boundaries")
+        if cached is None:
+            if self.candidates.empty:
+                cached = np.zeros(0, dtype=np.int64)
+            else:
+                vf = self.candidates["vf"].to_numpy()
+                vt = self.candidates["vt"].to_numpy()
+                cached = np.unique(np.concatenate([vf[vf != _NO_DAY], vt[vt != _NO_DAY] + 1]))
+            self.__dict__["_boundaries"] = cached  # frozen dataclass: cache outside the fields
+        return cached
+
     @classmethod
     def build(cls, sets: Sequence[FactorSet], priorities: dict[str, int]) -> CandidateIndex:
         frames = []
@@ -301,8 +314,16 @@ def _resolve_with(
     start = _days(records["period_start"]) if "period_start" in records.columns else np.full(n, _NO_DAY)
     end = _days(records["period_end"]) if "period_end" in records.columns else start
     end = np.where(end == _NO_DAY, start, end)
-    start_codes, start_values = pd.factorize(start)
-    end_codes, end_values = pd.factorize(end)
+    # Records are keyed by what the choice depends on: the unit's DIMENSION (kWh and MWh choose
+    # alike; a bad unit keeps its own key for its own message) and, for the period, the interval
+    # between the candidates' validity boundaries that the start and the end fall in (every
+    # comparison with a candidate's [valid_from, valid_to] is the same inside one interval).
+    dim_text = np.array([d if d != "?" else f"?{i}" for i, d in enumerate(unit_dims)], dtype=object)
+    dim_codes, dim_values = pd.factorize(dim_text)
+    boundaries = index.boundaries()
+    start_codes = np.where(start == _NO_DAY, -1, np.searchsorted(boundaries, start, side="right"))
+    end_codes = np.where(end == _NO_DAY, -1, np.searchsorted(boundaries, end, side="right"))
+    interval_values = np.arange(len(boundaries) + 2)
     pin_codes, pin_values = _column_codes(records, "factor_id")
     pset_codes, pset_values = _column_codes(records, "factor_set")
 
@@ -310,15 +331,22 @@ def _resolve_with(
     parts = [
         (act_codes, act_values),
         (reg_codes, reg_values),
-        (unit_codes, unit_uniques),
-        (start_codes.astype(np.int64), start_values),
-        (end_codes.astype(np.int64), end_values),
+        (dim_codes[unit_codes].astype(np.int64), dim_values),
+        (start_codes.astype(np.int64) + 1, interval_values),
+        (end_codes.astype(np.int64) + 1, interval_values),
         (pin_codes, pin_values),
         (pset_codes, pset_values),
     ]
     key_inverse = np.zeros(n, dtype=np.int64)
+    capacity = 1
     for codes, uniques in parts:
-        key_inverse = pd.factorize(key_inverse * max(len(uniques), 1) + codes)[0].astype(np.int64)
+        width = max(len(uniques), 1)
+        if capacity * width >= 2**62:  # re-factorise so the mixed-radix code never overflows
+            key_inverse, distinct = pd.factorize(key_inverse)
+            capacity = max(len(distinct), 1)
+        key_inverse = key_inverse * width + codes
+        capacity *= width
+    key_inverse = pd.factorize(key_inverse)[0].astype(np.int64)
     # factorize numbers keys in order of first appearance, so first occurrences are in key order
     first_pos = np.flatnonzero(~pd.Index(key_inverse).duplicated())
     keys = pd.DataFrame(
@@ -432,9 +460,9 @@ def _choose(keys: pd.DataFrame, index: CandidateIndex) -> pd.DataFrame:
     overlap = (m["vf"] > m["start"]) & (m["vf"] <= m["end"])
     earlier = m["vt"] < m["start"]
     period_class = np.select([no_start, exact, overlap, earlier], [3, 0, 1, 2], 9)
-    distance = np.select(
-        [no_start, overlap, earlier], [-m["vt"].to_numpy(), m["vf"] - m["start"], m["start"] - m["vt"]], 0
-    )
+    # order within a class: the latest earlier factor, the earliest overlapping one (independent of
+    # the exact date, so all records of a key choose alike)
+    distance = np.select([no_start, overlap, earlier], [-m["vt"].to_numpy(), m["vf"], -m["vt"].to_numpy()], 0)
     m = m.assign(period_class=period_class, distance=distance)
     m = m[(m["period_class"] != 9) | m["pinned"]]
     m = m.sort_values(
@@ -724,8 +752,8 @@ def _reason(
     return (
         "period",
         (
-            f"factors for {activity!r} are valid only from {_day_text(first_valid)}; the record's "
-            f"period starts {_day_text(int(key['start']))} and later editions are never used"
+            f"factors for {activity!r} are valid only from {_day_text(first_valid)}; the record's period "
+            "begins before that and later editions are never used for earlier periods"
         ),
         None,
     )
