@@ -32,8 +32,10 @@ class Timing:
         return statistics.median(self.cpu)
 
     def line(self) -> str:
-        return (f"{self.name:<34} median {self.median:7.3f} s (cpu {self.median_cpu:7.3f} s)  "
-                f"runs: {', '.join(f'{w:.3f}' for w in self.wall)}")
+        return (
+            f"{self.name:<34} median {self.median:7.3f} s (cpu {self.median_cpu:7.3f} s)  "
+            f"runs: {', '.join(f'{w:.3f}' for w in self.wall)}"
+        )
 
 
 def measure(name: str, fn: Callable[[], Any], repeats: int = 5, warmup: int = 1) -> Timing:

@@ -49,8 +49,13 @@ def candidates(sets: list[str]) -> pd.DataFrame:
 SCOPE12_FAMILIES = ("fuel/", "vehicle/", "electricity/grid", "heat/")
 
 
-def records(n: int, sets: list[str], seed: int = 0, inline_share: float = 0.0,
-            families: tuple[str, ...] | None = SCOPE12_FAMILIES) -> pd.DataFrame:
+def records(
+    n: int,
+    sets: list[str],
+    seed: int = 0,
+    inline_share: float = 0.0,
+    families: tuple[str, ...] | None = SCOPE12_FAMILIES,
+) -> pd.DataFrame:
     """``n`` records drawn uniformly over (activity, region, dimension, year) combinations."""
     rng = np.random.default_rng(seed)
     cand = candidates(sets)
@@ -69,15 +74,17 @@ def records(n: int, sets: list[str], seed: int = 0, inline_share: float = 0.0,
     us = region == "US"
     region[us] = rng.choice(["US", "US-CA", "US-TX", "US-NY"], int(us.sum()))
     months = rng.integers(1, 13, n)
-    frame = pd.DataFrame({
-        "record_id": np.char.add("r", np.arange(n).astype(str)),
-        "activity": chosen["activity"].to_numpy(),
-        "quantity": rng.uniform(1, 1000, n).round(3),
-        "unit": units,
-        "region": region,
-        "period": [f"{y}-{m:02d}" for y, m in zip(chosen["year"], months, strict=True)],
-        "entity": rng.choice(["plant-a", "plant-b", "plant-c", "office"], n),
-    })
+    frame = pd.DataFrame(
+        {
+            "record_id": np.char.add("r", np.arange(n).astype(str)),
+            "activity": chosen["activity"].to_numpy(),
+            "quantity": rng.uniform(1, 1000, n).round(3),
+            "unit": units,
+            "region": region,
+            "period": [f"{y}-{m:02d}" for y, m in zip(chosen["year"], months, strict=True)],
+            "entity": rng.choice(["plant-a", "plant-b", "plant-c", "office"], n),
+        }
+    )
     if inline_share:
         inline = rng.random(n) < inline_share
         frame["emission_factor"] = np.where(inline, 56.1, np.nan)

@@ -20,11 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import measure, peak_rss_mb  # noqa: E402
-from _synthetic import candidates, records  # noqa: E402
-
-from carbonledger.factors.resolve import resolve  # noqa: E402
-from carbonledger.periods import parse_periods, Period  # noqa: E402
+from _harness import measure, peak_rss_mb
+from _synthetic import candidates, records
+from carbonledger.factors.resolve import resolve
+from carbonledger.periods import Period, parse_periods
 
 SETS = ["cn-electricity", "desnz", "epa-hub"]
 
@@ -47,8 +46,9 @@ def main() -> None:
     # the baseline's lookup table: one factor per (activity, region, valid year)
     cand = candidates(SETS)
     years = pd.to_datetime(cand["valid_from"]).dt.year
-    lookup = (cand.assign(year=years)[["activity", "region", "year", "factor_id"]]
-              .drop_duplicates(["activity", "region", "year"]))
+    lookup = cand.assign(year=years)[["activity", "region", "year", "factor_id"]].drop_duplicates(
+        ["activity", "region", "year"]
+    )
 
     def ours() -> None:
         resolve(frame, SETS, raise_on_missing=False)
@@ -60,8 +60,10 @@ def main() -> None:
     resolved = check.table["factor_id"].notna().mean()
     t_ours = measure("carbonledger resolve()", ours, args.repeats)
     t_base = measure("pandas merge baseline", baseline, args.repeats)
-    print(f"records: {args.n:,}; sets: {', '.join(SETS)}; resolved: {resolved:.2%}; "
-          f"distinct keys: {len(frame.drop_duplicates(['activity', 'region', 'unit', 'period'])):,}")
+    print(
+        f"records: {args.n:,}; sets: {', '.join(SETS)}; resolved: {resolved:.2%}; "
+        f"distinct keys: {len(frame.drop_duplicates(['activity', 'region', 'unit', 'period'])):,}"
+    )
     print(t_ours.line())
     print(t_base.line())
     print(f"ratio (median wall): {t_ours.median / t_base.median:.2f}x; peak RSS {peak_rss_mb():,.0f} MiB")

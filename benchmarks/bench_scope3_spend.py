@@ -41,20 +41,36 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 RATES = pd.DataFrame(
     [
-        dict(from_currency="USD", to_currency="CNY", year=y, rate=r, source="Federal Reserve G.5A", date="2024-02-01")
+        dict(
+            from_currency="USD",
+            to_currency="CNY",
+            year=y,
+            rate=r,
+            source="Federal Reserve G.5A",
+            date="2024-02-01",
+        )
         for y, r in ((2021, 6.4508), (2022, 6.7290), (2023, 7.0809))
     ]
 )
 DEFLATORS = pd.DataFrame(
     [
-        dict(currency="USD", year=y, index=v, series="CPI-U CUUR0000SA0 annual average", source="US BLS", date="2024")
+        dict(
+            currency="USD",
+            year=y,
+            index=v,
+            series="CPI-U CUUR0000SA0 annual average",
+            source="US BLS",
+            date="2024",
+        )
         for y, v in ((2021, 270.970), (2022, 292.655), (2023, 304.702))
     ]
 )
 
 
 def make_lines(n: int, seed: int = 20231231) -> pd.DataFrame:
-    factors = pd.read_csv(ROOT / "factors" / "epa-supply-chain" / "1.3.0" / "factors.csv", usecols=["activity"])
+    factors = pd.read_csv(
+        ROOT / "factors" / "epa-supply-chain" / "1.3.0" / "factors.csv", usecols=["activity"]
+    )
     codes = factors["activity"].drop_duplicates().to_numpy()[:400]
     rng = np.random.default_rng(seed)
     return pd.DataFrame(
