@@ -227,3 +227,13 @@ def test_many_records_map_back_to_the_right_factor(store: FactorStore) -> None:
         for r, p in zip(recs["region"], recs["period_start"].astype(str), strict=True)
     ]
     assert list(table["factor_id"]) == expected
+
+
+def test_pinning_an_edition_already_in_the_run_does_not_duplicate_factors(store: FactorStore) -> None:
+    # regression: factor_set=cnelec-2022 with "cnelec" in the run loaded that edition twice
+    recs = _records(activity=["electricity/grid"], unit=["kWh"], region=["CN-CQ"], period_start=["2022-01-01"],
+                    factor_set=["cnelec-2022"])
+    resolution = resolve(recs, ["cnelec"], store=store)
+    assert resolution.table["factor_id"].iloc[0] == "cq2022"
+    rows = resolution.factor_rows()
+    assert len(rows) == 1

@@ -257,6 +257,8 @@ def resolve(
     loaded: list[FactorSet] = []
     for priority, ref in enumerate(refs + [r for r in pinned_sets if r not in refs]):
         for full_id in store.resolve_ref(ref):
+            if any(s.full_id == full_id for s in loaded):
+                continue  # already in the run (e.g. a pinned edition of a listed set): load it once
             factor_set = store.load(full_id)
             loaded.append(factor_set)
             priorities.setdefault(ref if ref == factor_set.manifest.id else full_id, priority)
