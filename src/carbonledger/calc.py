@@ -73,10 +73,13 @@ def factor_emissions(
     units: npt.NDArray[np.object_] | pd.Series,
     resolution: Resolution,
     gwp_set: str,
+    *,
+    only: npt.NDArray[np.bool_] | None = None,
 ) -> FactorEmissions:
     """Emissions per gas for every resolved record (unresolved records give no rows).
 
-    ``quantities`` and ``units`` are aligned with the records passed to ``resolve``.
+    ``quantities`` and ``units`` are aligned with the records passed to ``resolve``; ``only``
+    restricts the computation to some of them.
     Raises :class:`MethodError` if a factor row's unit does not combine with the record's
     unit (which resolution's dimension check prevents) and :class:`GWPError` for a gas
     without a GWP in the run's set.
@@ -88,6 +91,8 @@ def factor_emissions(
     u = np.asarray(units, dtype=object)
     table = resolution.table
     resolved = table["factor_id"].notna().to_numpy()
+    if only is not None:  # compute these records only (others keep their resolution)
+        resolved = resolved & only
     positions = np.flatnonzero(resolved)
     rows = expand_factor_rows(resolution)
     empty = pd.DataFrame(
@@ -109,13 +114,19 @@ def factor_emissions(
     rows = rows.sort_values(["full_id", "factor_id", "gas"], kind="stable").reset_index(drop=True)
     pair_index = pd.MultiIndex.from_frame(rows[["full_id", "factor_id"]]).drop_duplicates()
     row_fid = pair_index.get_indexer(pd.MultiIndex.from_frame(rows[["full_id", "factor_id"]]))
-    rec_pairs = pd.MultiIndex.from_arrays(
+    # per record: the (full_id, factor_id) pair through the categorical codes (distinct pairs only)
+    full_cat = pd.Categorical(table["factor_full_id"])
+    id_cat = pd.Categorical(table["factor_id"])
+    width = len(id_cat.categories) + 1
+    pair_codes = (full_cat.codes.astype(np.int64) + 1) * width + (id_cat.codes.astype(np.int64) + 1)
+    distinct_codes, inverse = np.unique(pair_codes[positions], return_inverse=True)
+    distinct_pairs = pd.MultiIndex.from_arrays(
         [
-            table["factor_full_id"].to_numpy(dtype=object)[positions],
-            table["factor_id"].to_numpy(dtype=object)[positions],
+            [full_cat.categories[c // width - 1] if c // width > 0 else None for c in distinct_codes],
+            [id_cat.categories[c % width - 1] if c % width > 0 else None for c in distinct_codes],
         ]
     )
-    rec_fid = pair_index.get_indexer(rec_pairs)
+    rec_fid = pair_index.get_indexer(distinct_pairs)[inverse.reshape(-1)]
     has_rows = rec_fid >= 0
     positions, rec_fid = positions[has_rows], rec_fid[has_rows]
     counts_per_fid = np.bincount(row_fid, minlength=len(pair_index))

@@ -15,7 +15,7 @@ validate in well under a second.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,18 +23,23 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from carbonledger._strings import codes_of, from_codes, map_strings
+from carbonledger._strings import codes_of, from_codes
 from carbonledger.activities import families, family_of, is_valid_key
 from carbonledger.errors import GWPError, Problem, Severity, UnitError
 from carbonledger.gwp import canonical_gas, gwp
 from carbonledger.inventory.categories import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
+from carbonledger.inventory.columns import cell as _cell
+from carbonledger.inventory.columns import id_text as _id_text
+from carbonledger.inventory.columns import map_text as _map_text
+from carbonledger.inventory.columns import numbers as _numbers
+from carbonledger.inventory.columns import text as _text
 from carbonledger.inventory.scope3.validate import (
     SCOPE3_ALTERNATIVES,
     SCOPE3_COLUMNS,
     check_scope3,
     derivable,
 )
-from carbonledger.io.tables import RawTable, _cell_text
+from carbonledger.io.tables import RawTable
 from carbonledger.periods import ACCEPTED as PERIOD_FORMS
 from carbonledger.periods import Period, parse_periods
 from carbonledger.regions import canonical_region, is_known_region
@@ -195,38 +200,6 @@ class _Checker:
             self.bad[positions] = True
 
 
-def _cell(value: object) -> str:
-    """A cell as trimmed text ("" for missing); numbers as they would be typed (1, 2.5)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    return _cell_text(value)
-
-
-def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A text column, trimmed once per distinct value (a ``str`` column)."""
-    n = len(frame)
-    if column not in frame.columns:
-        return from_codes(np.zeros(n, dtype=np.int32), [""], index=frame.index)
-    codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-    cleaned = np.array([_cell(u) for u in uniques] + [""], dtype=object)
-    final_codes, categories = pd.factorize(cleaned)
-    per_row = final_codes[np.where(codes < 0, len(cleaned) - 1, codes)]
-    return from_codes(per_row, categories, index=frame.index)
-
-
-def _id_text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A high-cardinality text column (record ids, descriptions) as trimmed strings (Arrow-backed
-    when the input is), without building a categorical over a million distinct values."""
-    if column not in frame.columns:
-        return pd.Series([""] * len(frame), index=frame.index, dtype="str")
-    col = frame[column]
-    if not pd.api.types.is_string_dtype(col) or col.isna().any():
-        col = col.map(_cell).astype("str")
-    return col.str.strip()
-
-
 def _pairs(a: pd.Series, b: pd.Series) -> tuple[npt.NDArray[np.int64], list[tuple[str, str]]]:
     """Codes of the distinct (a, b) pairs of two text columns, and the pairs (integer work)."""
     a_codes, a_values = codes_of(a)
@@ -251,59 +224,6 @@ def _duplicated(values: pd.Series) -> pd.Series:
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         pass  # an unusual column type: pandas below
     return values.duplicated(keep=False)
-
-
-def _map_text(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
-    """Apply ``func`` once per distinct value of a text column."""
-    out = map_strings(series, func)
-    out.index = series.index
-    return out
-
-
-def _arrow_floats(col: pd.Series) -> npt.NDArray[np.float64] | None:
-    """Fast string → float64 with pyarrow; None when some text is not a plain number."""
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        array = (
-            pa.array(col.to_numpy(dtype=object), type=pa.string())
-            if not hasattr(col.array, "_pa_array")
-            else col.array._pa_array
-        )
-        trimmed = pc.utf8_trim_whitespace(array)
-        as_null = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-        values = pc.cast(as_null, pa.float64())
-        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
-    except Exception:  # ArrowInvalid for text that is not a number; fall back to pandas
-        return None
-
-
-def _numbers(
-    frame: pd.DataFrame, column: str
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """(values, present, non_numeric) for a numeric column (text or numbers)."""
-    n = len(frame)
-    if column not in frame.columns:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
-    col = frame[column]
-    if pd.api.types.is_numeric_dtype(col):
-        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        present = ~np.isnan(values)
-        return values, present, np.zeros(len(col), dtype=bool)
-    if pd.api.types.is_string_dtype(col) and not col.isna().any():
-        fast = _arrow_floats(col)
-        if fast is not None:
-            present = ~np.isnan(fast)
-            return fast, present, np.zeros(n, dtype=bool)
-    # slow path, once per distinct text: thousands separators, text that is not a number
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    texts = pd.Series([_cell(u).replace(",", "") for u in uniques] + [""], dtype=object)
-    numbers = pd.to_numeric(texts.where(texts != ""), errors="coerce").to_numpy(dtype=np.float64)
-    idx = np.where(codes < 0, len(texts) - 1, codes)
-    present = (texts != "").to_numpy()[idx]
-    values = numbers[idx]
-    return values, present, present & np.isnan(values)
 
 
 def validate_activities(

@@ -135,7 +135,7 @@ def run_inventory(
         )
         instrument_table = validate_instruments(raw_i, year)
         instrument_table.instruments.attrs["source"] = raw_i.source
-    records = table.records.copy()
+    records = table.records  # built by the validator for this run: extended in place, not copied
     records["pos"] = np.arange(len(records))
     mobile = (
         (records["kind"] == "fuel")

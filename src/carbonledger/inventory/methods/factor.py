@@ -152,9 +152,7 @@ def factor_method(
     )
     parameter_only = resolved & np.array([c not in with_ef for c in chosen], dtype=bool)
     computed = resolved & ~parameter_only
-    calc = factor_emissions(
-        np.where(computed, quantity, np.nan), unit, _mask_resolution(resolution, computed), ctx.gwp
-    ).table
+    calc = factor_emissions(quantity, unit, resolution, ctx.gwp, only=computed).table
     pos = sub["pos"].to_numpy()
     table = resolution.table
     rp = calc["record_pos"].to_numpy()
@@ -202,16 +200,6 @@ def factor_method(
         resolution,
         sub[parameter_only],
     )
-
-
-def _mask_resolution(resolution: Resolution, keep: npt.NDArray[np.bool_]) -> Resolution:
-    """A copy of the resolution with non-kept records unresolved."""
-    table = resolution.table.copy()
-    for column in ("factor_full_id", "factor_id"):
-        values = table[column].astype(object).to_numpy().copy()
-        values[~keep] = None
-        table[column] = values
-    return Resolution(table=table, index=resolution.index, problems=resolution.problems)
 
 
 def _taken(values: Any, index: npt.NDArray[np.int64]) -> pd.Categorical:

@@ -16,6 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from carbonledger.errors import UnitError
+from carbonledger.inventory import columns
 from carbonledger.regions import is_known_region
 from carbonledger.units import describe_dimension, is_co2e_unit, parse_unit
 
@@ -150,24 +151,15 @@ class _Checker(Protocol):
     ) -> None: ...
 
 
-def _text(frame: pd.DataFrame, column: str) -> npt.NDArray[np.object_]:
-    if column not in frame.columns:
-        return np.full(len(frame), "", dtype=object)
-    col = frame[column]
-    return col.astype(object).where(col.notna(), "").astype(str).str.strip().to_numpy(dtype=object)
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A trimmed text column (shared helper: once per distinct value)."""
+    return columns.text(frame, column)
 
 
 def _numbers(frame: pd.DataFrame, column: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """(values, non_numeric)."""
-    n = len(frame)
-    if column not in frame.columns:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool)
-    col = frame[column]
-    if pd.api.types.is_numeric_dtype(col):
-        return col.to_numpy(dtype=np.float64, na_value=np.nan), np.zeros(n, dtype=bool)
-    text = col.astype(object).where(col.notna(), "").astype(str).str.strip().str.replace(",", "", regex=False)
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(dtype=np.float64)
-    return values, (text != "").to_numpy() & np.isnan(values)
+    """(values, non_numeric) of a numeric column (shared helper)."""
+    values, _, non_numeric = columns.numbers(frame, column)
+    return values, non_numeric
 
 
 def derivable(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
