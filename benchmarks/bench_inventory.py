@@ -28,7 +28,6 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import measure, peak_rss_mb
 from _synthetic import candidates, records
-
 from carbonledger.factors.store import default_store
 from carbonledger.gwp import gwp_values
 from carbonledger.inventory.engine import run_inventory
