@@ -70,6 +70,18 @@ def _china_ets(example: Path, out: Path, sector: str, year: int) -> list[Path]:
     return run_example(example, out, sector=sector, year=year)
 
 
+def _chongqing_steel_cbam(example: Path, out: Path) -> list[Path]:
+    """The mill's CBAM communication (SEE per good) and its EU customer's 2026 exposure."""
+    from carbonledger.cli.cbam import exposure, installation
+
+    installation(example / "installation.json", out=out / "chongqing_see.json", fmt="json")
+    installation(example / "installation.json", out=out / "chongqing_communication.xlsx", fmt="xlsx")
+    exposure(example / "imports_2026.csv", year=2026, out=out / "exposure_2026.xlsx", fmt="xlsx",
+             xml=out / "qreport.xml", declarant=example / "declarant.json")
+    exposure(example / "imports_2026.csv", year=2026, out=out / "exposure_2026.json", fmt="json")
+    return sorted(p for p in out.iterdir() if p.is_file())
+
+
 EXAMPLES: list[Example] = [
     Example(
         "chongqing_auto_parts",
@@ -103,6 +115,12 @@ EXAMPLES: list[Example] = [
         ).run_brake_example(example, out),
     ),
     # Other areas: add one Example(...) line here for examples/<your example>/.
+    Example(
+        "chongqing_steel_cbam",
+        "EU CBAM: a Chongqing BF-BOF mill's specific embedded emissions (HRC 7208, bars 7214) and its EU "
+        "customer's 2026 certificate exposure on actual vs default values, with the QReport XML",
+        _chongqing_steel_cbam,
+    ),
 ]
 
 
