@@ -223,6 +223,10 @@ def main() -> None:
         )
         print(f"  SciPy splu (COLAMD) factorise + solve: {t_lu:.1f} s (max rel diff {diff:.1e})", flush=True)
         figures["splu_colamd_s"] = t_lu
+    import resource
+
+    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak resident memory of the run: {figures['peak_rss_mb']:.0f} MB", flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 

@@ -1,5 +1,5 @@
-"""Allocation of multi-output processes (ISO 14067:2018 6.4.6; GHG Protocol Product Standard
-ch. 9; PACT Methodology 3.3.1.3).
+"""Allocation of multi-output processes (ISO 14067:2018, allocation; GHG Protocol Product
+Standard ch. 9; PACT Methodology section 3.3.1.3).
 
 A process run with outputs ``o_k`` shares its inputs and emissions among them with factors
 ``f_k = w_k / Σ w`` where the weight ``w_k`` is
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from carbonledger.errors import InputError, Problem, UnitError
@@ -45,12 +46,14 @@ def allocation_factors(outputs: pd.DataFrame, processes: pd.DataFrame, products:
     problems: list[Problem] = []
     weights: list[float] = []
     bases: list[str] = []
-    for i, row in outputs.reset_index(drop=True).iterrows():
+    outputs = outputs.reset_index(drop=True)
+    counts = counts.reset_index(drop=True)
+    single = (counts == 1).to_numpy()
+    weights_all = np.ones(len(outputs))
+    bases_all = np.full(len(outputs), "single output", dtype=object)
+    multi_rows = np.flatnonzero(~single)
+    for row in outputs.iloc[multi_rows].to_dict("records"):
         proc, prod = row["process_id"], row["product_id"]
-        if counts.iloc[int(str(i))] == 1:
-            weights.append(1.0)
-            bases.append("single output")
-            continue
         method = method_of.get(proc, "none")
         product = info.loc[prod]
 
@@ -102,9 +105,11 @@ def allocation_factors(outputs: pd.DataFrame, processes: pd.DataFrame, products:
         else:
             weights.append(math.nan)
             bases.append("none")
-    out = outputs.reset_index(drop=True).copy()
-    out["allocation_weight"] = weights
-    out["allocation_basis"] = pd.Series(bases, dtype=object)
+    weights_all[multi_rows] = weights
+    bases_all[multi_rows] = bases
+    out = outputs.copy()
+    out["allocation_weight"] = weights_all
+    out["allocation_basis"] = pd.Series(bases_all, dtype=object)
     economic = out[out["allocation_basis"].astype(str).str.startswith("economic")]
     for proc, group in economic.groupby("process_id"):
         currencies = {str(info.loc[p, "currency"]) for p in group["product_id"]}

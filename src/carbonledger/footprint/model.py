@@ -61,6 +61,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from carbonledger.errors import InputError, Problem, ProblemLog, Severity, UnitError
@@ -296,6 +297,8 @@ class _Sheet:
         if column not in self.frame.columns:
             return pd.Series([""] * len(self.frame), dtype=object)
         col = self.frame[column]
+        if pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+            return col.astype(object).where(col.notna(), "").astype(str).str.strip().astype(object)
         return col.astype(object).where(col.notna(), "").map(_cell_text).astype(object)
 
     def number(self, column: str, *, default: float = math.nan, low: float | None = None,
@@ -515,23 +518,28 @@ def _duplicates(s: _Sheet, ids: pd.Series, column: str) -> None:
 
 
 def _products(s: _Sheet) -> pd.DataFrame:
+    from carbonledger.pact.units import DECLARED_UNITS_V3, PINT_UNIT
+
     pid = s.text("product_id")
     unit = s.text("unit")
     source = s.text("source").str.lower()
     name = s.text("name")
-    for i in range(len(pid)):
-        if not pid.iloc[i]:
-            s.problem(i, "product_id", "product_id is empty", accepted="a unique id")
-        if not name.iloc[i]:
-            s.problem(i, "name", "name is empty", accepted="the product's trade name", record_id=pid.iloc[i])
-        if not unit.iloc[i]:
-            s.problem(i, "unit", "unit is empty", accepted="piece, kg, t, kWh, tkm, USD …", record_id=pid.iloc[i])
-        else:
-            _unit_ok(s, i, "unit", unit.iloc[i])
-        if source.iloc[i] not in SOURCES:
-            s.problem(i, "source", "unknown source", value=source.iloc[i],
-                      accepted="process (made in the model), factor (secondary factor) or supplier (PACT footprint)",
-                      record_id=pid.iloc[i])
+    ids = pid.to_numpy(dtype=object)
+    for i in np.flatnonzero((pid == "").to_numpy()):
+        s.problem(int(i), "product_id", "product_id is empty", accepted="a unique id")
+    for i in np.flatnonzero((name == "").to_numpy()):
+        s.problem(int(i), "name", "name is empty", accepted="the product's trade name", record_id=ids[i])
+    for i in np.flatnonzero((unit == "").to_numpy()):
+        s.problem(int(i), "unit", "unit is empty", accepted="piece, kg, t, kWh, tkm, USD …", record_id=ids[i])
+    for u in unit[unit != ""].unique():
+        first = int(np.flatnonzero((unit == u).to_numpy())[0])
+        if not _unit_ok(s, first, "unit", str(u)):
+            for i in np.flatnonzero((unit == u).to_numpy())[1:]:
+                _unit_ok(s, int(i), "unit", str(u))
+    for i in np.flatnonzero(~source.isin(SOURCES).to_numpy()):
+        s.problem(int(i), "source", "unknown source", value=source.iloc[i],
+                  accepted="process (made in the model), factor (secondary factor) or supplier (PACT footprint)",
+                  record_id=ids[i])
     _duplicates(s, pid, "product_id")
     mass = s.number("mass_kg", low=0, low_open=True, accepted="kg per unit, > 0")
     price = s.number("price", low=0, accepted="price per unit ≥ 0")
@@ -579,39 +587,44 @@ def _products(s: _Sheet) -> pd.DataFrame:
             "row": s.rows,
         }
     )
-    from carbonledger.pact.units import DECLARED_UNITS_V3, PINT_UNIT
-
-    for j, row in enumerate(_records(frame)):
-        for urn in (*row["product_ids"], *row["classifications"]):
-            if not _URN.match(urn):
-                s.problem(j, "product_ids", "not a URN", value=urn,
-                          accepted="urn:<namespace>:<id>, e.g. urn:pact:example.com:product-id:BA-100",
-                          record_id=row["product_id"])
-        if row["source"] == "factor" and not (row["activity"] or row["factor_id"]):
-            s.problem(j, "activity", "a product sourced from a factor needs an activity key or a factor_id",
-                      accepted="e.g. material/steel_cans/primary, spend/naics/331110, freight/road/hgv/average",
-                      record_id=row["product_id"])
-        if row["source"] == "supplier" and not row["supplier_pcf"]:
-            s.problem(j, "supplier_pcf", "a product sourced from a supplier needs its PACT footprint file",
-                      accepted="a JSON file path relative to the model, e.g. suppliers/caliper.json",
-                      record_id=row["product_id"])
-        if row["region"] and not is_known_region(row["region"]):
-            s.problem(j, "region", "unknown region", value=row["region"],
-                      accepted="an ISO 3166 code, e.g. CN, CN-CQ, GB", record_id=row["product_id"])
-        if row["declared_unit"]:
-            if row["declared_unit"] not in DECLARED_UNITS_V3:
-                s.problem(j, "declared_unit", "not a PACT declared unit", value=row["declared_unit"],
-                          accepted=", ".join(DECLARED_UNITS_V3), record_id=row["product_id"])
-            elif row["unit"] and row["declared_unit"] in PINT_UNIT:
-                try:
-                    same = dimension_key(row["unit"]) == dimension_key(PINT_UNIT[row["declared_unit"]])
-                except UnitError:
-                    same = True  # the unit itself is reported above
-                if not same:
-                    s.problem(j, "declared_unit",
-                              f"declared unit {row['declared_unit']!r} does not measure the same thing as the "
-                              f"product's unit {row['unit']!r}", accepted="a declared unit of the same dimension",
-                              record_id=row["product_id"])
+    ids = frame["product_id"].to_numpy(dtype=object)
+    for column in ("product_ids", "classifications"):
+        listed = frame[column].explode()
+        listed = listed[listed.notna()]
+        bad = listed[~listed.astype(str).str.match(_URN.pattern, case=False)]
+        for label, urn in bad.items():
+            pos = int(str(label))
+            s.problem(pos, column, "not a URN", value=str(urn),
+                      accepted="urn:<namespace>:<id>, e.g. urn:pact:example.com:product-id:BA-100",
+                      record_id=ids[pos])
+    no_key = (frame["source"] == "factor") & (frame["activity"] == "") & (frame["factor_id"] == "")
+    for i in np.flatnonzero(no_key.to_numpy()):
+        s.problem(int(i), "activity", "a product sourced from a factor needs an activity key or a factor_id",
+                  accepted="e.g. material/steel_cans/primary, spend/naics/331110, freight/road/hgv/average",
+                  record_id=ids[i])
+    no_file = (frame["source"] == "supplier") & (frame["supplier_pcf"] == "")
+    for i in np.flatnonzero(no_file.to_numpy()):
+        s.problem(int(i), "supplier_pcf", "a product sourced from a supplier needs its PACT footprint file",
+                  accepted="a JSON file path relative to the model, e.g. suppliers/caliper.json", record_id=ids[i])
+    regions = frame["region"]
+    for reg in regions[regions != ""].unique():
+        if not is_known_region(str(reg)):
+            for i in np.flatnonzero((regions == reg).to_numpy()):
+                s.problem(int(i), "region", "unknown region", value=str(reg),
+                          accepted="an ISO 3166 code, e.g. CN, CN-CQ, GB", record_id=ids[i])
+    declared = frame["declared_unit"]
+    pairs = frame.loc[declared != "", ["unit", "declared_unit"]].drop_duplicates()
+    for u, d in pairs.itertuples(index=False):
+        rows_ = np.flatnonzero(((frame["unit"] == u) & (declared == d)).to_numpy())
+        if d not in DECLARED_UNITS_V3:
+            message, accepted = "not a PACT declared unit", ", ".join(DECLARED_UNITS_V3)
+        elif u and d in PINT_UNIT and _dim_or_none(str(u)) not in (None, _dim_or_none(PINT_UNIT[str(d)])):
+            message = f"declared unit {d!r} does not measure the same thing as the product's unit {u!r}"
+            accepted = "a declared unit of the same dimension"
+        else:
+            continue
+        for i in rows_:
+            s.problem(int(i), "declared_unit", message, value=str(d), accepted=accepted, record_id=ids[i])
     return frame
 
 
@@ -621,21 +634,23 @@ def _processes(s: _Sheet) -> pd.DataFrame:
     allocation = s.text("allocation").str.lower().replace("", "none")
     region = s.text("region").map(lambda x: canonical_region(x) if x else "")
     quantity = s.text("allocation_quantity")
-    for i in range(len(pid)):
-        if not pid.iloc[i]:
-            s.problem(i, "process_id", "process_id is empty", accepted="a unique id")
-        if stage.iloc[i] not in STAGES:
-            s.problem(i, "stage", "unknown life-cycle stage", value=stage.iloc[i], accepted=", ".join(STAGES),
-                      record_id=pid.iloc[i])
-        if allocation.iloc[i] not in ALLOCATION_METHODS:
-            s.problem(i, "allocation", "unknown allocation method", value=allocation.iloc[i],
-                      accepted=", ".join(ALLOCATION_METHODS), record_id=pid.iloc[i])
-        if region.iloc[i] and not is_known_region(region.iloc[i]):
-            s.problem(i, "region", "unknown region", value=region.iloc[i], accepted="an ISO 3166 code, e.g. CN-CQ",
-                      record_id=pid.iloc[i])
-        if allocation.iloc[i] == "physical" and not quantity.iloc[i]:
-            s.problem(i, "allocation_quantity", "physical allocation needs the name of the quantity",
-                      accepted="e.g. energy content, volume, surface", record_id=pid.iloc[i])
+    ids = pid.to_numpy(dtype=object)
+    for i in np.flatnonzero((pid == "").to_numpy()):
+        s.problem(int(i), "process_id", "process_id is empty", accepted="a unique id")
+    for i in np.flatnonzero(~stage.isin(STAGES).to_numpy()):
+        s.problem(int(i), "stage", "unknown life-cycle stage", value=stage.iloc[i], accepted=", ".join(STAGES),
+                  record_id=ids[i])
+    for i in np.flatnonzero(~allocation.isin(ALLOCATION_METHODS).to_numpy()):
+        s.problem(int(i), "allocation", "unknown allocation method", value=allocation.iloc[i],
+                  accepted=", ".join(ALLOCATION_METHODS), record_id=ids[i])
+    for reg in region[region != ""].unique():
+        if not is_known_region(str(reg)):
+            for i in np.flatnonzero((region == reg).to_numpy()):
+                s.problem(int(i), "region", "unknown region", value=str(reg), accepted="an ISO 3166 code, e.g. CN-CQ",
+                          record_id=ids[i])
+    for i in np.flatnonzero(((allocation == "physical") & (quantity == "")).to_numpy()):
+        s.problem(int(i), "allocation_quantity", "physical allocation needs the name of the quantity",
+                  accepted="e.g. energy content, volume, surface", record_id=ids[i])
     _duplicates(s, pid, "process_id")
     dqr = _dqr(s)
     return pd.DataFrame(
@@ -656,56 +671,75 @@ def _processes(s: _Sheet) -> pd.DataFrame:
     )
 
 
-def _known(s: _Sheet, i: int, column: str, value: str, known: set[str], what: str, sheet_name: str) -> bool:
-    if not value:
-        s.problem(i, column, f"{column} is empty", accepted=f"a {what} id from sheet '{sheet_name}'")
-        return False
-    if value not in known:
-        listed = ", ".join(sorted(known)[:8]) + (" …" if len(known) > 8 else "")
-        s.problem(i, column, f"unknown {what} {value!r}", value=value,
+def _known(s: _Sheet, column: str, values: pd.Series, known: set[str], what: str, sheet_name: str,
+           *, optional: bool = False) -> npt.NDArray[np.bool_]:
+    """Rows whose ``column`` names a known id (vectorised; every bad row reported)."""
+    empty = (values == "").to_numpy()
+    unknown = ~values.isin(list(known)).to_numpy() & ~empty
+    listed = ", ".join(sorted(known)[:8]) + (" …" if len(known) > 8 else "")
+    for i in np.flatnonzero(unknown):
+        s.problem(int(i), column, f"unknown {what} {values.iloc[i]!r}", value=values.iloc[i],
                   accepted=f"a {what} id from sheet '{sheet_name}'" + (f" ({listed})" if known else ""))
-        return False
-    return True
+    if not optional:
+        for i in np.flatnonzero(empty):
+            s.problem(int(i), column, f"{column} is empty", accepted=f"a {what} id from sheet '{sheet_name}'")
+    return ~unknown & ~empty
 
 
-def _converted(s: _Sheet, i: int, amount: float, unit: str, product_unit: str, product: str, what: str,
-               column: str = "unit") -> float:
-    """``amount`` [unit] in the product's unit; a clear error on a dimension mismatch."""
-    if not unit or unit == product_unit:
-        return amount
-    try:
-        return amount * multiplier(unit, product_unit)
-    except UnitError:
+def _converted(s: _Sheet, ok: npt.NDArray[np.bool_], amounts: pd.Series, units: pd.Series, products: pd.Series,
+               product_units: Mapping[str, str], what: str, column: str = "unit") -> npt.NDArray[np.float64]:
+    """``amounts`` [units] in each product's unit, one pint multiplier per distinct (unit, product
+    unit) pair; a unit of another dimension is an error naming the row."""
+    out = np.full(len(amounts), np.nan)
+    target = products.map(lambda p: product_units.get(p, "")).astype(object)
+    source = units.where(units != "", target).astype(object)
+    pairs = pd.MultiIndex.from_arrays([source, target])
+    codes, uniques = pd.factorize(pairs)
+    factor = np.full(len(uniques), np.nan)
+    message: dict[int, tuple[str, str]] = {}
+    for k, (u, t) in enumerate(uniques):
+        if not ok[codes == k].any():
+            continue
+        if u == t:
+            factor[k] = 1.0
+            continue
         try:
-            have, want = dimension_key(unit), dimension_key(product_unit)
+            parse_unit(str(u))
         except UnitError as exc:
-            s.problem(i, column, exc.problems[0].message, value=unit)
-            return math.nan
-        s.problem(i, column, f"{what} of {product!r} is in {unit!r} ({have}) but the product is measured in "
-                  f"{product_unit!r} ({want})", value=unit,
-                  accepted=f"a unit convertible to {product_unit!r} (or change the product's unit)")
-        return math.nan
+            message[k] = (exc.problems[0].message, exc.problems[0].accepted or "a unit such as piece, kg, t, kWh")
+            continue
+        try:
+            factor[k] = multiplier(str(u), str(t))
+        except UnitError:
+            try:
+                have, want = dimension_key(str(u)), dimension_key(str(t))
+            except UnitError as exc:
+                message[k] = (exc.problems[0].message, "a unit of the product's dimension")
+                continue
+            message[k] = (f"{what} of {{product}} is in {str(u)!r} ({have}) but the product is measured in "
+                          f"{str(t)!r} ({want})", f"a unit convertible to {str(t)!r} (or change the product's unit)")
+    values = amounts.to_numpy(dtype=float)
+    good = ok & ~np.isnan(factor[codes])
+    out[good] = values[good] * factor[codes][good]
+    for i in np.flatnonzero(ok & np.isin(codes, list(message))):
+        text, accepted = message[int(codes[i])]
+        s.problem(int(i), column, text.replace("{product}", repr(products.iloc[i])), value=units.iloc[i] or None,
+                  accepted=accepted)
+    return out
 
 
 def _outputs(s: _Sheet, products: pd.DataFrame, processes: pd.DataFrame) -> pd.DataFrame:
-    known_products = set(products["product_id"])
-    known_processes = set(processes["process_id"])
     units = dict(zip(products["product_id"], products["unit"], strict=True))
     amount = s.number("amount", low=0, low_open=True, accepted="the amount made per run, > 0")
     value = s.number("allocation_value", low=0, accepted="a number ≥ 0")
     price = s.number("price", low=0, accepted="price per unit ≥ 0")
     proc, prod, unit = s.text("process_id"), s.text("product_id"), s.text("unit")
-    converted = np.full(len(amount), np.nan)
-    for i in range(len(amount)):
-        ok = _known(s, i, "process_id", proc.iloc[i], known_processes, "process", "processes")
-        ok &= _known(s, i, "product_id", prod.iloc[i], known_products, "product", "products")
-        if ok and unit.iloc[i]:
-            ok &= _unit_ok(s, i, "unit", unit.iloc[i])
-        if ok and not math.isnan(amount.iloc[i]):
-            converted[i] = _converted(s, i, float(amount.iloc[i]), unit.iloc[i], units[prod.iloc[i]], prod.iloc[i],
-                                      "the output")
-    pairs = pd.Series([f"{a}\x00{b}" for a, b in zip(proc, prod, strict=True)], dtype=object)
-    for pos in np.flatnonzero(pairs.duplicated(keep=False).to_numpy()):
+    ok = _known(s, "process_id", proc, set(processes["process_id"]), "process", "processes")
+    ok &= _known(s, "product_id", prod, set(products["product_id"]), "product", "products")
+    ok &= ~np.isnan(amount.to_numpy())
+    converted = _converted(s, ok, amount, unit, prod, units, "the output")
+    dup = (proc + "\x00" + prod).duplicated(keep=False).to_numpy()
+    for pos in np.flatnonzero(dup):
         s.problem(int(pos), "product_id", f"process {proc.iloc[pos]!r} lists output {prod.iloc[pos]!r} twice",
                   accepted="one row per (process, product)")
     return pd.DataFrame({"process_id": proc, "product_id": prod, "amount": converted, "amount_input": amount,
@@ -714,31 +748,23 @@ def _outputs(s: _Sheet, products: pd.DataFrame, processes: pd.DataFrame) -> pd.D
 
 def _inputs(s: _Sheet, products: pd.DataFrame, processes: pd.DataFrame) -> pd.DataFrame:
     known_products = set(products["product_id"])
-    known_processes = set(processes["process_id"])
     units = dict(zip(products["product_id"], products["unit"], strict=True))
     amount = s.number("amount", low=0, accepted="the net amount per run, ≥ 0")
     yields = s.number("yield", default=1.0, low=0, high=1, low_open=True,
                       accepted="a fraction 0 < yield ≤ 1 (e.g. 0.92 when 8 % of the input becomes scrap)")
     recycled = s.number("recycled_content", default=0.0, low=0, high=1, accepted="a fraction from 0 to 1")
     proc, prod, unit, rec = s.text("process_id"), s.text("product_id"), s.text("unit"), s.text("recycled_product")
-    converted = np.full(len(amount), np.nan)
-    for i in range(len(amount)):
-        ok = _known(s, i, "process_id", proc.iloc[i], known_processes, "process", "processes")
-        ok &= _known(s, i, "product_id", prod.iloc[i], known_products, "product", "products")
-        if rec.iloc[i]:
-            _known(s, i, "recycled_product", rec.iloc[i], known_products, "product", "products")
-        if ok and unit.iloc[i]:
-            ok &= _unit_ok(s, i, "unit", unit.iloc[i])
-        if ok and not math.isnan(amount.iloc[i]):
-            converted[i] = _converted(s, i, float(amount.iloc[i]), unit.iloc[i], units[prod.iloc[i]], prod.iloc[i],
-                                      "the input")
-        if rec.iloc[i] and rec.iloc[i] in units and prod.iloc[i] in units:
-            try:
-                same = dimension_key(units[rec.iloc[i]]) == dimension_key(units[prod.iloc[i]])
-            except UnitError:
-                same = True
-            if not same:
-                s.problem(i, "recycled_product", f"recycled product {rec.iloc[i]!r} is measured in "
+    ok = _known(s, "process_id", proc, set(processes["process_id"]), "process", "processes")
+    ok &= _known(s, "product_id", prod, known_products, "product", "products")
+    rec_ok = _known(s, "recycled_product", rec, known_products, "product", "products", optional=True)
+    ok &= ~np.isnan(amount.to_numpy())
+    converted = _converted(s, ok, amount, unit, prod, units, "the input")
+    if (rec != "").any():
+        dims = {p: _dim_or_none(u) for p, u in units.items()}
+        for i in np.flatnonzero(rec_ok & ok):
+            a, b = dims.get(rec.iloc[i]), dims.get(prod.iloc[i])
+            if a is not None and b is not None and a != b:
+                s.problem(int(i), "recycled_product", f"recycled product {rec.iloc[i]!r} is measured in "
                           f"{units[rec.iloc[i]]!r}, the input in {units[prod.iloc[i]]!r}",
                           accepted="a recycled product measured like the input")
     return pd.DataFrame({"process_id": proc, "product_id": prod, "amount": converted, "amount_input": amount,
@@ -746,14 +772,30 @@ def _inputs(s: _Sheet, products: pd.DataFrame, processes: pd.DataFrame) -> pd.Da
                          "description": s.text("description"), "row": s.rows})
 
 
+def _one_conversion(s: _Sheet, i: int, amount: float, unit: str, product_unit: str, product: str) -> float:
+    if not unit or unit == product_unit:
+        return amount
+    try:
+        return amount * multiplier(unit, product_unit)
+    except UnitError:
+        s.problem(i, "period_output_unit", f"the period output of {product!r} is in {unit!r} but the product is "
+                  f"measured in {product_unit!r}", value=unit, accepted=f"a unit convertible to {product_unit!r}")
+        return math.nan
+
+
+def _dim_or_none(unit: str) -> str | None:
+    try:
+        return dimension_key(unit)
+    except UnitError:
+        return None
+
+
 def _activities(s: _Sheet, processes: pd.DataFrame) -> pd.DataFrame:
     frame = s.frame.copy()
     if frame.empty:
         return frame
-    known = set(processes["process_id"])
     proc = s.text("process_id")
-    for i in range(len(frame)):
-        _known(s, i, "process_id", proc.iloc[i], known, "process", "processes")
+    _known(s, "process_id", proc, set(processes["process_id"]), "process", "processes")
     frame["process_id"] = proc.to_numpy()
     return frame
 
@@ -791,10 +833,11 @@ def _allocation(s: _Sheet, plants: pd.DataFrame, processes: pd.DataFrame, output
     units = dict(zip(products["product_id"], products["unit"], strict=True))
     runs = np.full(len(key), np.nan)
     out_product = []
+    _known(s, "plant_id", plant, known_plants, "plant", "plants")
+    proc_ok = _known(s, "process_id", proc, known_processes, "process", "processes", optional=True)
     for i in range(len(key)):
-        _known(s, i, "plant_id", plant.iloc[i], known_plants, "plant", "plants")
         product = prod.iloc[i]
-        if proc.iloc[i] and _known(s, i, "process_id", proc.iloc[i], known_processes, "process", "processes"):
+        if proc_ok[i]:
             made = outputs[outputs["process_id"] == proc.iloc[i]]
             if made.empty:
                 s.problem(i, "process_id", f"process {proc.iloc[i]!r} has no outputs",
@@ -810,8 +853,7 @@ def _allocation(s: _Sheet, plants: pd.DataFrame, processes: pd.DataFrame, output
                     s.problem(i, "period_output", "the process's output in the plant's period is needed to turn its "
                               "share into emissions per run", accepted="the amount made in the period")
                 else:
-                    amount = _converted(s, i, float(out.iloc[i]), unit.iloc[i], units[product], product,
-                                        "the period output", column="period_output_unit")
+                    amount = _one_conversion(s, i, float(out.iloc[i]), unit.iloc[i], units[product], product)
                     per_run = float(row["amount"].iloc[0])
                     runs[i] = amount / per_run if per_run > 0 else math.nan
         out_product.append(product)
@@ -829,32 +871,29 @@ def _allocation(s: _Sheet, plants: pd.DataFrame, processes: pd.DataFrame, output
 
 def _cross_checks(p: _Sheet, r: _Sheet, products: pd.DataFrame, processes: pd.DataFrame,
                   outputs: pd.DataFrame) -> None:
-    made_by = outputs.groupby("product_id")["process_id"].agg(list).to_dict()
-    for j, row in enumerate(_records(products)):
-        makers = made_by.get(row["product_id"], [])
-        if row["source"] == "process":
-            if not makers:
-                p.problem(j, "source", f"product {row['product_id']!r} has source 'process' but no process makes it",
-                          accepted="an output row in sheet 'outputs', or source factor/supplier",
-                          record_id=row["product_id"])
-            elif len(makers) > 1:
-                p.problem(j, "product_id", f"product {row['product_id']!r} is made by several processes "
-                          f"({', '.join(makers)}); each product needs exactly one producing process",
-                          accepted="one producing process per product (model a market mix as a process)",
-                          record_id=row["product_id"])
-        elif makers:
-            p.problem(j, "source", f"product {row['product_id']!r} is bought ({row['source']}) but process(es) "
-                      f"{', '.join(makers)} make it", accepted="source 'process', or remove the output rows",
-                      record_id=row["product_id"])
-    outs_by_proc = outputs.groupby("process_id").size().to_dict()
-    for j, prow in enumerate(_records(processes)):
-        n = outs_by_proc.get(prow["process_id"], 0)
-        if n == 0:
-            r.problem(j, "process_id", f"process {prow['process_id']!r} has no outputs",
-                      accepted="at least one row in sheet 'outputs'", record_id=prow["process_id"])
-        if n > 1 and prow["allocation"] == "none":
-            r.problem(j, "allocation", f"process {prow['process_id']!r} has {n} outputs and no allocation method",
-                      accepted="mass, economic or physical", record_id=prow["process_id"])
+    makers = outputs.groupby("product_id")["process_id"].agg(list)
+    n_makers = products["product_id"].map(makers.map(len)).fillna(0).to_numpy(dtype=int)
+    made = (products["source"] == "process").to_numpy()
+    ids = products["product_id"].to_numpy(dtype=object)
+    for j in np.flatnonzero(made & (n_makers == 0)):
+        p.problem(int(j), "source", f"product {ids[j]!r} has source 'process' but no process makes it",
+                  accepted="an output row in sheet 'outputs', or source factor/supplier", record_id=ids[j])
+    for j in np.flatnonzero(made & (n_makers > 1)):
+        p.problem(int(j), "product_id", f"product {ids[j]!r} is made by several processes "
+                  f"({', '.join(makers[ids[j]])}); each product needs exactly one producing process",
+                  accepted="one producing process per product (model a market mix as a process)", record_id=ids[j])
+    for j in np.flatnonzero(~made & (n_makers > 0)):
+        p.problem(int(j), "source", f"product {ids[j]!r} is bought ({products['source'].iloc[j]}) but process(es) "
+                  f"{', '.join(makers[ids[j]])} make it", accepted="source 'process', or remove the output rows",
+                  record_id=ids[j])
+    n_outputs = processes["process_id"].map(outputs.groupby("process_id").size()).fillna(0).to_numpy(dtype=int)
+    pids = processes["process_id"].to_numpy(dtype=object)
+    for j in np.flatnonzero(n_outputs == 0):
+        r.problem(int(j), "process_id", f"process {pids[j]!r} has no outputs",
+                  accepted="at least one row in sheet 'outputs'", record_id=pids[j])
+    for j in np.flatnonzero((n_outputs > 1) & (processes["allocation"] == "none").to_numpy()):
+        r.problem(int(j), "allocation", f"process {pids[j]!r} has {n_outputs[j]} outputs and no allocation method",
+                  accepted="mass, economic or physical", record_id=pids[j])
 
 
 def _supplier_files(s: _Sheet, products: pd.DataFrame, given: Mapping[str, Any], base_dir: str | Path | None
@@ -862,9 +901,10 @@ def _supplier_files(s: _Sheet, products: pd.DataFrame, given: Mapping[str, Any],
     import json
 
     out: dict[str, Any] = {}
-    for j, row in enumerate(_records(products)):
+    pick = np.flatnonzero(((products["source"] == "supplier") & (products["supplier_pcf"] != "")).to_numpy())
+    for j, row in zip(pick, _records(products.iloc[pick]), strict=True):
         ref = row["supplier_pcf"]
-        if row["source"] != "supplier" or not ref or ref in out:
+        if ref in out:
             continue
         if ref in given:
             out[ref] = given[ref]
@@ -875,7 +915,7 @@ def _supplier_files(s: _Sheet, products: pd.DataFrame, given: Mapping[str, Any],
         try:
             out[ref] = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            s.problem(j, "supplier_pcf", f"cannot read the supplier footprint: {type(exc).__name__}: {exc}",
+            s.problem(int(j), "supplier_pcf", f"cannot read the supplier footprint: {type(exc).__name__}: {exc}",
                       value=ref, accepted="a PACT ProductFootprint JSON file (v2.x or v3.0) relative to the model",
                       record_id=row["product_id"])
     return out

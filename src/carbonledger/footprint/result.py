@@ -341,7 +341,7 @@ def compute_footprints(model: ProductModel, *, store: FactorStore | None = None,
     frame["packaging"] = pack[:n_base] if pack is not None else np.nan
     # geography, boundary and allocation statements
     frame["geography"] = _geographies(model)
-    frame["boundary_description"] = _boundaries(frame, system)
+    frame["boundary_description"] = _boundaries(frame, system)  # exported products only (others "")
     frame["allocation_description"] = _allocation_statements(system, frame)
     warnings = list(system.warnings)
     if res > 1e-9:
@@ -353,25 +353,27 @@ def compute_footprints(model: ProductModel, *, store: FactorStore | None = None,
 
 def _geographies(model: ProductModel) -> list[str]:
     products = model.products
-    outputs = model.outputs.set_index("product_id")["process_id"]
-    region = model.processes.set_index("process_id")["region"]
-    out = []
-    for _, p in products.iterrows():
-        g = p["geography"] or (region.get(outputs.get(p["product_id"], ""), "") if p["source"] == "process" else
-                               p["region"]) or model.settings.geography or ""
-        out.append(str(g))
-    return out
+    maker = products["product_id"].map(model.outputs.set_index("product_id")["process_id"])
+    region = maker.map(model.processes.set_index("process_id")["region"]).fillna("").astype(str)
+    own = products["geography"].astype(str)
+    made = products["source"] == "process"
+    g = own.where(own != "", region.where(made, products["region"].astype(str)))
+    return list(g.where(g != "", model.settings.geography or "").astype(str))
 
 
 def _boundaries(frame: pd.DataFrame, system: ProductSystem) -> list[str]:
+    values = np.column_stack([frame[f"stage:{s}"].to_numpy(dtype=float) for s in STAGES])
     out = []
-    for _, r in frame.iterrows():
-        stages = [s for s in STAGES if abs(r[f"stage:{s}"]) > 0]
+    for row, unit, export in zip(values, frame["unit"].astype(str), frame["export"], strict=True):
+        if not export:
+            out.append("")
+            continue
+        stages = [s for s, v in zip(STAGES, row, strict=True) if abs(v) > 0]
         downstream = any(s in stages for s in ("distribution", "use", "end_of_life"))
         scope = "Cradle-to-grave" if "end_of_life" in stages else (
             "Cradle-to-gate plus downstream stages" if downstream else "Cradle-to-gate")
-        parts = "; ".join(f"{STAGE_LABELS[s]} {r[f'stage:{s}']:.6g} kg CO2e" for s in stages)
-        out.append(f"{scope}: {parts} (per {r['unit']})" if parts else scope)
+        parts = "; ".join(f"{STAGE_LABELS[s]} {v:.6g} kg CO2e" for s, v in zip(STAGES, row, strict=True) if abs(v) > 0)
+        out.append(f"{scope}: {parts} (per {unit})" if parts else scope)
     del system
     return out
 
@@ -396,8 +398,8 @@ def _allocation_statements(system: ProductSystem, frame: pd.DataFrame) -> list[s
         for j, p in enumerate(exported):
             upstream[p] = {proc for proc, cols in col_of_process.items() if np.any(supply[cols, j] != 0)}
     out = []
-    for _, r in frame.iterrows():
-        used = [sentences[p] for p in multi if p in upstream.get(r["product_id"], set(multi))]
+    for pid in frame["product_id"].astype(str):
+        used = [sentences[p] for p in multi if p in upstream.get(pid, set(multi))]
         text = [f"Multi-output processes: {'; '.join(used)}."] if used else []
         if recycled:
             text.append("Recycled content: cut-off approach (recycled inputs carry only the emissions of the product "

@@ -138,6 +138,7 @@ class BlockTriangularSolver:
         n_levels = int(level.max()) + 1 if n else 0
 
         a_off = sp.csr_matrix((vals[off], (rows[off], cols[off])), shape=(n, n))
+        a_csr = a.tocsr()
         a_off_t = a_off.T.tocsr()
         order = np.argsort(level, kind="stable")
         bounds = np.searchsorted(level[order], np.arange(n_levels + 1))
@@ -168,7 +169,7 @@ class BlockTriangularSolver:
                 for k, start in enumerate(starts):
                     end = starts[k + 1] if k + 1 < len(starts) else len(core_members)
                     idx = np.sort(core_members[start:end])
-                    core, problem = _factorise_core(a, a_off, a_off_t, idx, names)
+                    core, problem = _factorise_core(a_csr, a_off, a_off_t, idx, names)
                     if problem is not None:
                         bad.extend(idx.tolist())
                         bad_problems.append(problem)
@@ -273,13 +274,13 @@ def _levels(src: npt.NDArray[np.int64], dst: npt.NDArray[np.int64], n: int) -> n
 
 
 def _factorise_core(
-    a: sp.csc_matrix,
+    a: sp.csr_matrix,
     a_off: sp.csr_matrix,
     a_off_t: sp.csr_matrix,
     idx: npt.NDArray[np.int64],
     names: Sequence[str] | None,
 ) -> tuple[_Core | None, Problem | None]:
-    block = sp.csc_matrix(a[idx][:, idx])
+    block = sp.csc_matrix(a[idx][:, idx])  # a is CSR: row slicing first is cheap
     listed = ", ".join(_name(names, int(i)) for i in idx[:12]) + (" …" if len(idx) > 12 else "")
     accepted = (
         "each loop must produce more of every product than it consumes (for example a process that "
@@ -306,12 +307,12 @@ def _factorise_core(
             code="singular_system",
             accepted=accepted,
         )
-    outside = np.ones(a.shape[0], dtype=bool)
-    outside[idx] = False
-    ext_t = a_off_t[idx].tocsc()
-    ext_t = sp.csr_matrix(ext_t.multiply(outside[None, :]))
-    ext_n = a_off[idx].tocsc()
-    ext_n = sp.csr_matrix(ext_n.multiply(outside[None, :]))
-    ext_t.eliminate_zeros()
-    ext_n.eliminate_zeros()
-    return _Core(index=idx, lu=lu, ext_t=ext_t, ext_n=ext_n), None
+    return _Core(index=idx, lu=lu, ext_t=_outside(a_off_t[idx], idx), ext_n=_outside(a_off[idx], idx)), None
+
+
+def _outside(rows: sp.csr_matrix, idx: npt.NDArray[np.int64]) -> sp.csr_matrix:
+    """``rows`` without the entries in the columns ``idx`` (the core's own columns)."""
+    out = sp.csr_matrix(rows, copy=True)
+    out.data[np.isin(out.indices, idx)] = 0.0
+    out.eliminate_zeros()
+    return out

@@ -362,37 +362,36 @@ def carbon_contents(system: ProductSystem) -> tuple[npt.NDArray[np.float64], npt
     products = model.products.reset_index(drop=True)
     n = system.n
     base = {p: i for i, p in enumerate(products["product_id"])}
-    declared_f = products["fossil_carbon_content"].to_numpy(dtype=float)
-    declared_b = products["biogenic_carbon_content"].to_numpy(dtype=float)
+    declared_f = np.array(products["fossil_carbon_content"].to_numpy(dtype=float), copy=True)
+    declared_b = np.array(products["biogenic_carbon_content"].to_numpy(dtype=float), copy=True)
     rhs = np.zeros((n, 2))
-    source = ["derived from the bill of materials"] * n
+    source = np.full(n, "derived from the bill of materials", dtype=object)
     fixed = np.zeros(n, dtype=bool)
     imported = system.flows.imported
-    for i, rec in enumerate(products.to_dict("records")):
-        source_, pid, unit = str(rec["source"]), str(rec["product_id"]), str(rec["unit"])
-        fc, bc = declared_f[i], declared_b[i]
-        if source_ == "supplier" and pid in imported:
-            fp = imported[pid]
-            m = multiplier(unit, fp.unit or unit)
-            fig = fp.figures
-            if math.isnan(fc) and fig.fossil_carbon_content is not None:
-                fc = fig.fossil_carbon_content * m
-            if math.isnan(bc) and fig.biogenic_carbon_content is not None:
-                bc = fig.biogenic_carbon_content * m
-        if source_ != "process":
-            fixed[i] = True
-            material = _is_material(unit)
-            rhs[i, 0] = fc if not math.isnan(fc) else (math.nan if material else 0.0)
-            rhs[i, 1] = bc if not math.isnan(bc) else (math.nan if material else 0.0)
-            source[i] = "declared" if not (math.isnan(fc) and math.isnan(bc)) else (
-                "unknown (bought material without a declared carbon content)" if material
-                else "none (not a material input)")
-        elif not (math.isnan(fc) and math.isnan(bc)):
-            # a declared value for one of the two contents fixes both (the other must be declared too)
-            fixed[i] = True
-            rhs[i, 0] = fc
-            rhs[i, 1] = bc
-            source[i] = "declared"
+    # supplier-declared contents per unit of the product (pint conversion of the declared unit)
+    ids = products["product_id"].to_numpy(dtype=object)
+    units = products["unit"].to_numpy(dtype=object)
+    for pid, fp in imported.items():
+        i = base[pid]
+        m = multiplier(str(units[i]), fp.unit or str(units[i]))
+        if math.isnan(declared_f[i]) and fp.figures.fossil_carbon_content is not None:
+            declared_f[i] = fp.figures.fossil_carbon_content * m
+        if math.isnan(declared_b[i]) and fp.figures.biogenic_carbon_content is not None:
+            declared_b[i] = fp.figures.biogenic_carbon_content * m
+    bought = (products["source"] != "process").to_numpy()
+    any_declared = ~(np.isnan(declared_f) & np.isnan(declared_b))
+    kinds = {u: _is_material(str(u)) for u in set(units)}
+    material = np.array([kinds[u] for u in units], dtype=bool)
+    filler = np.where(material, math.nan, 0.0)
+    k = len(ids)
+    fixed[:k] = bought | any_declared
+    for j, declared in enumerate((declared_f, declared_b)):
+        rhs[:k, j] = np.where(bought, np.where(np.isnan(declared), filler, declared),
+                              np.where(any_declared, declared, 0.0))
+    source[:k] = np.where(
+        any_declared, "declared",
+        np.where(bought, np.where(material, "unknown (bought material without a declared carbon content)",
+                                  "none (not a material input)"), "derived from the bill of materials"))
     for (prod_id, _stage), k in ((key, system.labels.index(f"{key[0]}@{key[1]}"))
                                  for key in _variants(system)):
         fixed[k] = True
@@ -428,7 +427,7 @@ def carbon_contents(system: ProductSystem) -> tuple[npt.NDArray[np.float64], npt
     except SingularSystemError as exc:
         raise ModelError(exc.problems, summary="carbon contents cannot be derived") from None
     x = solver.solve_transposed(rhs)
-    return x[:, 0], x[:, 1], source
+    return x[:, 0], x[:, 1], [str(v) for v in source]
 
 
 def _variants(system: ProductSystem) -> list[tuple[str, str]]:
@@ -449,12 +448,16 @@ def _is_material(unit: str) -> bool:
 
 
 def _mass_shares(outputs: pd.DataFrame, products: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Mass share of each output of its process (1 for single-output processes)."""
+    counts = outputs.groupby("process_id")["product_id"].transform("size").to_numpy()
+    shares: dict[tuple[str, str], float] = dict.fromkeys(
+        zip(outputs["process_id"].to_numpy()[counts == 1], outputs["product_id"].to_numpy()[counts == 1],
+            strict=True), 1.0)
+    multi = outputs[counts > 1]
+    if multi.empty:
+        return shares
     info = products.set_index("product_id")
-    shares: dict[tuple[str, str], float] = {}
-    for proc, group in outputs.groupby("process_id"):
-        if len(group) == 1:
-            shares[(str(proc), str(group["product_id"].iloc[0]))] = 1.0
-            continue
+    for proc, group in multi.groupby("process_id"):
         masses = []
         for p, amount in zip(group["product_id"], group["amount"], strict=True):
             unit = str(info.loc[p, "unit"])
