@@ -125,13 +125,15 @@ EXAMPLES: list[Example] = [
 
 
 def find_examples_dir(start: Path | None = None) -> Path | None:
-    """``examples/`` in the current directory or above, else next to the source checkout."""
+    """``examples/`` in the current directory or above, else the examples shipped with carbonledger
+    (inside the wheel, or next to a source checkout)."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "examples").is_dir():
             return folder / "examples"
-    checkout = Path(__file__).resolve().parents[3] / "examples"
-    return checkout if checkout.is_dir() else None
+    from carbonledger.factors.store import bundled_examples_root
+
+    return bundled_examples_root()
 
 
 def register(app: typer.Typer) -> None:

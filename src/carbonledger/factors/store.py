@@ -65,6 +65,11 @@ def bundled_factor_root() -> Path | None:
     return _bundled_dir("factors")
 
 
+def bundled_examples_root() -> Path | None:
+    """Folder of the runnable examples shipped with carbonledger."""
+    return _bundled_dir("examples")
+
+
 def bundled_templates_root() -> Path | None:
     """Folder of the Excel input templates shipped with carbonledger."""
     return _bundled_dir("templates")
