@@ -66,7 +66,8 @@ def test_data_endpoints_need_a_token(client: TestClient) -> None:
 
 def test_token_endpoint_rejects_wrong_client_and_grant(client: TestClient) -> None:
     r = client.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(CLIENT[0], "wrong"))
-    assert r.status_code == 401 and r.json()["error"] == "invalid_client"
+    # 400 with an RFC 6749 §5.2 body, as the PACT conformance checklist (test case 001) expects
+    assert r.status_code == 400 and r.json()["error"] == "invalid_client"
     r = client.post("/auth/token", data={"grant_type": "password"}, auth=CLIENT)
     assert r.status_code == 400 and r.json()["error"] == "unsupported_grant_type"
     # credentials in the body (RFC 6749 §2.3.1 alternative) work too

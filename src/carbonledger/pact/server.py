@@ -7,9 +7,10 @@ Endpoints (PACT Technical Specifications for PCF Data Exchange v3.0.3, ``openapi
     OAuth 2.0 client credentials grant (RFC 6749 §4.4): ``grant_type=client_credentials`` in an
     ``application/x-www-form-urlencoded`` body, the client authenticated with HTTP Basic
     (RFC 6749 §2.3.1; ``client_id``/``client_secret`` in the body are accepted too). Returns
-    ``{"access_token", "token_type": "bearer", "expires_in"}``; a wrong client gets 401
-    ``{"error": "invalid_client"}``, another grant type 400 ``unsupported_grant_type``
-    (RFC 6749 §5.2).
+    ``{"access_token", "token_type": "bearer", "expires_in"}``; a wrong client gets 400
+    ``{"error": "invalid_client"}`` (the status the PACT specification's example and its
+    conformance checklist, test case 001, use), another grant type 400
+    ``unsupported_grant_type`` (RFC 6749 §5.2 error codes).
 ``GET /3/footprints``
     ListFootprints with the filters ``productId``, ``companyId``, ``geography``,
     ``classification`` (each repeatable: OR within, AND between), ``validOn``, ``validAfter``,
@@ -182,8 +183,10 @@ def create_app(footprints: Iterable[Mapping[str, Any]], clients: Mapping[str, st
                                 status_code=400)
         if not client_id or client_id not in store.clients or not secrets.compare_digest(
                 store.clients[client_id], client_secret or ""):
+            # 400 as the PACT specification's Action Authenticate example and the PACT conformance
+            # checklist (test case 001) expect; RFC 6749 §5.2 would allow 401 here
             return JSONResponse({"error": "invalid_client", "error_description": "unknown client or wrong secret"},
-                                status_code=401, headers={"WWW-Authenticate": 'Basic realm="pact"'})
+                                status_code=400)
         return JSONResponse({"access_token": store.issue(client_id), "token_type": "bearer",
                              "expires_in": store.token_ttl_s, "scope": "footprint:list footprint:read"},
                             headers={"Cache-Control": "no-store"})
