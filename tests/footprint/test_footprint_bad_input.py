@@ -142,3 +142,13 @@ def test_missing_settings_and_unreadable_supplier_file(door: dict[str, Any], tmp
     found = {(p.sheet, p.field) for p in _errors(exc)}
     assert ("model", "reference_period_end") in found
     assert ("products", "supplier_pcf") in found
+
+
+def test_pact_export_names_missing_company_data(door: dict[str, Any]) -> None:
+    del door["settings"]["company_name"], door["settings"]["company_ids"]
+    door["products"].loc[4, "product_ids"] = ""
+    r = compute_footprints(build_model(**door))
+    _, problems = r.pact("DOOR")
+    found = {(p.sheet, p.field, p.severity) for p in problems}
+    assert ("model", "company_name", "error") in found and ("model", "company_ids", "error") in found
+    assert ("products", "product_ids", "warning") in found

@@ -233,7 +233,22 @@ class FootprintResult:
         from carbonledger.pact.export import to_v2, to_v3
 
         st = self.statement(product_id, created=created)
-        return to_v3(st) if str(version).startswith("3") else to_v2(st)
+        doc, problems = to_v3(st) if str(version).startswith("3") else to_v2(st)
+        s = self.model.settings
+        own: list[Problem] = []
+        if not s.company_name:
+            own.append(Problem("PACT needs the data owner's name", sheet="model", field="company_name",
+                               record_id=product_id, accepted="your company's name", code="pact_company"))
+        if not s.company_ids:
+            own.append(Problem("PACT needs at least one company id", sheet="model", field="company_ids",
+                               record_id=product_id, code="pact_company",
+                               accepted="URNs such as urn:pact:example.com:company-id:123 (or an LEI URN)"))
+        if not self.model.products.set_index("product_id").loc[product_id, "product_ids"]:
+            own.append(Problem(f"no product_ids given: the footprint uses {st.product_ids[0]}", sheet="products",
+                               field="product_ids", record_id=product_id, severity="warning", code="pact_product_id",
+                               accepted="the URNs your customer knows the product by, e.g. "
+                               "urn:pact:example.com:product-id:BA-100"))
+        return doc, own + problems
 
     def exported_products(self) -> list[str]:
         return [str(p) for p in self.products.loc[self.products["export"], "product_id"]]
