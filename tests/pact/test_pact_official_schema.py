@@ -1,17 +1,16 @@
 """Exports validated with jsonschema against the schema derived from the PACT specification's
 ``openapi.yaml`` (``ProductFootprint.derived.schema.json``, v2.3.3 and v3.0.3).
 
-The derived schemas are looked up in ``$PACT_SPEC_DIR/v{2,3}/`` (e.g. the steering repository's
-``shared/specs/pact``) or, while they are kept there, in the package's
-``data/specs/pact/v{2,3}/`` (see that folder's README for the licence question); the tests skip
-when neither exists.
+The derived schemas are NOT redistributed with carbonledger (the PACT licence does not allow
+sharing modified copies; see ``src/carbonledger/data/specs/pact/README.md``). They are looked up
+in ``$PACT_SPEC_DIR/v{2,3}/`` or in a ``shared/specs/pact`` folder next to the repository (the
+steering checkout); the tests skip with that reason when neither exists.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ from carbonledger.pact.schemas import own_schema
 def _spec_dir(major: str) -> Path | None:
     env = os.environ.get("PACT_SPEC_DIR")
     candidates = [Path(env) / major] if env else []
-    candidates.append(Path(str(resources.files("carbonledger") / "data" / "specs" / "pact" / major)))
+    candidates.append(Path(__file__).resolve().parents[3] / "shared" / "specs" / "pact" / major)
     for c in candidates:
         if (c / "ProductFootprint.derived.schema.json").is_file():
             return c
@@ -37,7 +36,7 @@ def _spec_dir(major: str) -> Path | None:
 def _derived(major: str) -> dict[str, Any]:
     folder = _spec_dir(major)
     if folder is None:
-        pytest.skip(f"no PACT {major} derived schema (set PACT_SPEC_DIR)")
+        pytest.skip(f"the PACT {major} derived schema is not redistributed; set PACT_SPEC_DIR to a copy")
     schema: dict[str, Any] = json.loads((folder / "ProductFootprint.derived.schema.json").read_text(encoding="utf-8"))
     return schema
 
