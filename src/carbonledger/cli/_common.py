@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from carbonledger.errors import CarbonLedgerError, Problem, ProblemsError
 
@@ -22,19 +23,19 @@ def print_problems(problems: Sequence[Problem], title: str = "Problems") -> None
     """Print every problem, errors first, to stderr."""
     if not problems:
         return
-    console.print(f"[bold red]{title}[/] ({len(problems)}):")
+    console.print(f"[bold red]{escape(title)}[/] ({len(problems)}):")
     for p in sorted(problems, key=lambda p: (p.severity != "error", p.file or "", p.row or 0)):
         colour = "red" if p.severity == "error" else "yellow"
-        console.print(f"  [{colour}]{p.severity}[/] {p}", markup=True, highlight=False)
+        console.print(f"  [{colour}]{p.severity}[/] {escape(str(p))}", markup=True, highlight=False)
 
 
 def fail(exc: CarbonLedgerError) -> int:
     """Report a CarbonLedgerError and return the exit code to use."""
     if isinstance(exc, ProblemsError):
-        console.print(f"[bold red]{exc.summary}[/]")
+        console.print(f"[bold red]{escape(exc.summary)}[/]")
         print_problems(exc.problems)
     else:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
     return EXIT_INPUT
 
 

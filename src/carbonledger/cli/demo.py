@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 __all__ = ["CHONGQING_FACTOR_SETS", "EXAMPLES", "Example", "find_examples_dir", "register"]
 
@@ -189,7 +190,7 @@ def demo(
             written = example.runner(folder, target)
         except CarbonLedgerError as exc:
             failed += 1
-            console.print(f"[bold red]✗ {example.name}[/]: {getattr(exc, 'summary', exc)}", highlight=False)
+            console.print(f"[bold red]✗ {example.name}[/]: {escape(str(getattr(exc, 'summary', exc)))}", highlight=False)
             if isinstance(exc, ProblemsError):
                 print_problems(exc.problems)
             continue

@@ -9,6 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from carbonledger.cli._common import EXIT_INPUT, EXIT_INTEGRITY, console, fail
@@ -81,8 +82,8 @@ def show(
         for full_id in store.resolve_ref(set_ref):
             factor_set = store.load(full_id)
             m = factor_set.manifest
-            console.print(f"[bold]{m.full_id}[/] — {m.title}", highlight=False)
-            console.print(f"  {factor_set.citation()}", highlight=False)
+            console.print(f"[bold]{escape(m.full_id)}[/] — {escape(m.title)}", highlight=False)
+            console.print(f"  {escape(factor_set.citation())}", highlight=False)
             console.print(
                 f"  GWP basis: {m.gwp_basis}; confidence: {m.confidence}; flags: {', '.join(m.flags) or '-'}",
                 highlight=False,
