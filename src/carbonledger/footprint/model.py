@@ -83,7 +83,7 @@ __all__ = [
 
 STAGES: tuple[str, ...] = ("material_acquisition", "production", "distribution", "use", "end_of_life")
 """Life-cycle stages (GHG Protocol Product Standard ch. 7; PACT: cradle-to-gate = the first two)."""
-SOURCES: tuple[str, ...] = ("process", "factor", "supplier")
+SOURCES: tuple[str, ...] = ("process", "factor", "supplier", "brightway")
 ALLOCATION_METHODS: tuple[str, ...] = ("mass", "economic", "physical", "none")
 SCOPE2_METHODS: tuple[str, ...] = ("market", "location")
 
@@ -136,6 +136,10 @@ PRODUCT_COLUMNS: dict[str, str] = {
     "factor_set": "source=factor: pin a factor set",
     "region": "source=factor: region for the factor lookup",
     "supplier_pcf": "source=supplier: PACT JSON file (path relative to the model file)",
+    "brightway_activity": "source=brightway: activity in the Brightway project, database|code "
+    "(or database|name|location[|unit])",
+    "brightway_method": "source=brightway: LCIA method of the project, name parts separated by | "
+    "(default: the model's brightway_method, else carbonledger's GWP100 of the model's gwp)",
     "technological_dqr": "technological DQR of the secondary data (1-5)",
     "temporal_dqr": "temporal DQR of the secondary data (1-5)",
     "geographical_dqr": "geographical DQR of the secondary data (1-5)",
@@ -204,6 +208,9 @@ SETTINGS: dict[str, str] = {
     "created": "creation time stamped on the PACT footprints (default: now, or SOURCE_DATE_EPOCH)",
     "comment": "text added to every PACT comment",
     "default_region": "region of activity rows without one",
+    "brightway_project": "Brightway project holding the activities of source=brightway products",
+    "brightway_dir": "Brightway base directory of that project (default: Brightway's own, BRIGHTWAY2_DIR)",
+    "brightway_method": "default LCIA method for source=brightway products (name parts separated by |)",
 }
 
 _YES = {"yes", "y", "true", "1", "是", "x"}
@@ -228,6 +235,9 @@ class ModelSettings:
     created: datetime | None = None
     comment: str = ""
     default_region: str | None = None
+    brightway_project: str = ""
+    brightway_dir: str = ""
+    brightway_method: str = ""
 
     @property
     def year(self) -> int:
@@ -441,6 +451,9 @@ def _settings(values: Mapping[str, Any] | ModelSettings | None, log: ProblemLog,
         created=created,
         comment=raw.get("comment", ""),
         default_region=raw.get("default_region") or None,
+        brightway_project=raw.get("brightway_project", ""),
+        brightway_dir=raw.get("brightway_dir", ""),
+        brightway_method=raw.get("brightway_method", ""),
     )
 
 
@@ -538,7 +551,8 @@ def _products(s: _Sheet) -> pd.DataFrame:
                 _unit_ok(s, int(i), "unit", str(u))
     for i in np.flatnonzero(~source.isin(SOURCES).to_numpy()):
         s.problem(int(i), "source", "unknown source", value=source.iloc[i],
-                  accepted="process (made in the model), factor (secondary factor) or supplier (PACT footprint)",
+                  accepted="process (made in the model), factor (secondary factor), supplier (PACT footprint) or "
+                  "brightway (an activity of a Brightway database)",
                   record_id=ids[i])
     _duplicates(s, pid, "product_id")
     mass = s.number("mass_kg", low=0, low_open=True, accepted="kg per unit, > 0")
@@ -580,6 +594,8 @@ def _products(s: _Sheet) -> pd.DataFrame:
             "factor_set": s.text("factor_set"),
             "region": s.text("region").map(lambda x: canonical_region(x) if x else ""),
             "supplier_pcf": s.text("supplier_pcf"),
+            "brightway_activity": s.text("brightway_activity"),
+            "brightway_method": s.text("brightway_method"),
             "technological_dqr": dqr["technological"],
             "temporal_dqr": dqr["temporal"],
             "geographical_dqr": dqr["geographical"],
@@ -606,6 +622,11 @@ def _products(s: _Sheet) -> pd.DataFrame:
     for i in np.flatnonzero(no_file.to_numpy()):
         s.problem(int(i), "supplier_pcf", "a product sourced from a supplier needs its PACT footprint file",
                   accepted="a JSON file path relative to the model, e.g. suppliers/caliper.json", record_id=ids[i])
+    no_link = (frame["source"] == "brightway") & (frame["brightway_activity"] == "")
+    for i in np.flatnonzero(no_link.to_numpy()):
+        s.problem(int(i), "brightway_activity", "a product sourced from Brightway needs the activity it links to",
+                  accepted="database|code (or database|name|location) of an activity in the model's "
+                  "brightway_project", record_id=ids[i])
     regions = frame["region"]
     for reg in regions[regions != ""].unique():
         if not is_known_region(str(reg)):

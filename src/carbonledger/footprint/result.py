@@ -55,6 +55,8 @@ class FootprintResult:
     products: pd.DataFrame
     packaging: npt.NDArray[np.float64] | None
     warnings: list[Problem] = field(default_factory=list)
+    backend: str = "carbonledger"
+    backend_info: dict[str, Any] = field(default_factory=dict)  # e.g. Brightway project, method, agreement
 
     @property
     def model(self) -> ProductModel:
@@ -303,11 +305,37 @@ def _input_detail(result: FootprintResult, label: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+BACKENDS: tuple[str, ...] = ("carbonledger", "brightway")
+
+
 def compute_footprints(model: ProductModel, *, store: FactorStore | None = None,
-                       system: ProductSystem | None = None) -> FootprintResult:
-    """Every product's footprint from one solve (see :mod:`carbonledger.footprint.system`)."""
+                       system: ProductSystem | None = None, backend: str = "carbonledger",
+                       brightway_dir: str | None = None, brightway_project: str | None = None) -> FootprintResult:
+    """Every product's footprint from one solve (see :mod:`carbonledger.footprint.system`).
+
+    ``backend="brightway"`` (the ``[brightway]`` extra) writes the system into a Brightway project
+    (``brightway_dir``/``brightway_project``; a temporary one by default) and computes every
+    product with bw2calc instead (:mod:`carbonledger.backends.brightway.compute`); the result
+    records Brightway's agreement with carbonledger's own solve in ``backend_info``.
+    """
+    if backend not in BACKENDS:
+        from carbonledger.errors import MethodError
+
+        raise MethodError(f"unknown footprint backend {backend!r}; accepted: {', '.join(BACKENDS)}")
     system = system or build_system(model, store=store)
-    values, res = system.solve_all()
+    backend_info: dict[str, Any] = {}
+    backend_problems: list[Problem] = []
+    if backend == "brightway":
+        from carbonledger.backends.brightway.compute import brightway_solution
+        from carbonledger.footprint.solve import residual
+
+        bw = brightway_solution(system, base_dir=brightway_dir, project=brightway_project)
+        values = bw.indicators
+        res = residual(system.a, values, system.b.T.toarray())
+        backend_info = bw.info()
+        backend_problems = bw.problems
+    else:
+        values, res = system.solve_all()
     ind = {name: i for i, name in enumerate(system.indicators)}
     n_base = len(model.products)
     v = values[:n_base]
@@ -358,12 +386,14 @@ def compute_footprints(model: ProductModel, *, store: FactorStore | None = None,
     frame["geography"] = _geographies(model)
     frame["boundary_description"] = _boundaries(frame, system)  # exported products only (others "")
     frame["allocation_description"] = _allocation_statements(system, frame)
-    warnings = list(system.warnings)
-    if res > 1e-9:
-        warnings.append(Problem(f"the relative residual of the solve is {res:.3g} (> 1e-9): results may be "
+    warnings = list(system.warnings) + backend_problems
+    # Brightway stores matrix values in float32: its residual is ~1e-8 by construction
+    limit = 1e-9 if backend == "carbonledger" else 1e-6
+    if res > limit:
+        warnings.append(Problem(f"the relative residual of the solve is {res:.3g} (> {limit:g}): results may be "
                                 "inaccurate", severity="warning", code="residual"))
     return FootprintResult(system=system, solution=values, residual=res, products=frame, packaging=pack,
-                           warnings=warnings)
+                           warnings=warnings, backend=backend, backend_info=backend_info)
 
 
 def _geographies(model: ProductModel) -> list[str]:

@@ -8,7 +8,9 @@ that belongs to either
   market-based, refrigerants, process emissions, with the factor lineage of each row), or
   allocated from a **plant inventory**: the plant's Scope 1 and 2 rows × the process's share
   of the allocation key ÷ the process's runs in the plant's period; or
-* one unit of a **purchased product** — a secondary factor resolved by
+* one unit of a **purchased product** — a Brightway activity's cradle-to-gate score computed
+  by bw2calc (``source = brightway``, :mod:`carbonledger.backends.brightway.link`), or a
+  secondary factor resolved by
   :func:`carbonledger.factors.resolve.resolve` and expanded per gas by
   :func:`carbonledger.calc.factor_emissions` (quantity 1 in the product's unit), or the
   supplier's PACT footprint per declared unit converted to the product's unit with pint.
@@ -131,13 +133,15 @@ def compute_flows(model: ProductModel, *, store: FactorStore | None = None) -> F
     parts.append(factor_flows)
     supplier_flows, supplier_summary, imported = _supplier_products(model, problems)
     parts.append(supplier_flows)
+    brightway_flows, brightway_summary = _brightway_products(model, problems)
+    parts.append(brightway_flows)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise InputError(problems, summary=f"{model.source}: {len(errors)} problem(s) computing the emissions")
     table = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else _empty_flows()
-    purchased = pd.concat([s for s in (factor_summary, supplier_summary) if not s.empty], ignore_index=True) if (
-        not factor_summary.empty or not supplier_summary.empty) else pd.DataFrame()
+    summaries = [x for x in (factor_summary, supplier_summary, brightway_summary) if not x.empty]
+    purchased = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame()
     return Flows(
         table=table,
         purchased=purchased,
@@ -446,6 +450,16 @@ def _factor_products(model: ProductModel, store: FactorStore, problems: list[Pro
         }
     )
     return frame, summary
+
+
+def _brightway_products(model: ProductModel, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Products linked to Brightway activities (``source = brightway``; the ``[brightway]`` extra):
+    their cradle-to-gate scores computed by bw2calc (:mod:`carbonledger.backends.brightway.link`)."""
+    if not (model.products["source"] == "brightway").any():
+        return _empty_flows(), pd.DataFrame()
+    from carbonledger.backends.brightway.link import linked_flows
+
+    return linked_flows(model, problems)
 
 
 def _supplier_products(model: ProductModel, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame,
