@@ -36,23 +36,18 @@ def list_sets(
     """Every shipped (and user-added) set: id, edition, publisher, licence, rows, GWP basis, confidence."""
     from carbonledger.factors.store import default_store
 
-    table = Table(title="carbonledger factor sets", show_lines=False)
-    for column in (
-        "set",
-        "edition",
-        "kind",
-        "publisher",
-        "licence",
-        "rows",
-        "GWP basis",
-        "confidence",
-        "flags",
-    ):
-        table.add_column(column, overflow="fold")
+    table = Table(title="carbonledger factor sets (details: carbonledger factors show SET)", show_lines=False)
+    table.add_column("set", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("publisher", overflow="ellipsis", max_width=28, no_wrap=True)
+    table.add_column("licence", overflow="ellipsis", max_width=22, no_wrap=True)
+    table.add_column("rows", justify="right", no_wrap=True)
+    table.add_column("GWP basis", overflow="ellipsis", max_width=12, no_wrap=True)
+    table.add_column("confidence", no_wrap=True)
+    table.add_column("flags", overflow="fold", max_width=30)
     for m in default_store().manifests(kind):
         table.add_row(
             m.full_id,
-            m.edition,
             m.kind,
             m.publisher,
             m.licence,
