@@ -16,6 +16,11 @@ from carbonledger.cli._common import EXIT_INPUT, console, fail, print_problems
 from carbonledger.errors import CarbonLedgerError, Problem
 
 
+class Backend(StrEnum):
+    carbonledger = "carbonledger"
+    brightway = "brightway"
+
+
 class PactVersion(StrEnum):
     v3 = "3"
     v2 = "2"
@@ -57,6 +62,14 @@ def footprint(
     = PactVersion.v3,
     created: Annotated[str | None, typer.Option(help="creation time stamped on the PACT files "
                                                      "(default: the model's 'created' setting, or now)")] = None,
+    backend: Annotated[Backend, typer.Option("--backend", help="who solves the product system: carbonledger's "
+                                             "one sparse solve, or bw2calc (needs the [brightway] extra)")]
+    = Backend.carbonledger,
+    brightway_dir: Annotated[Path | None, typer.Option("--brightway-dir", help="with --backend brightway: base "
+                                                       "directory to write the Brightway project into and keep "
+                                                       "(default: a temporary one, deleted)")] = None,
+    brightway_project: Annotated[str, typer.Option("--brightway-project", help="with --backend brightway: name of "
+                                                   "the Brightway project written")] = "carbonledger",
 ) -> None:
     """Compute every product's carbon footprint from ONE sparse solve; write
     OUT/footprints.xlsx (totals, stages, gases, hotspots with charts, DQRs, primary data share,
@@ -80,7 +93,9 @@ def footprint(
             raise typer.BadParameter(f"--created {created!r} is not a date-time, e.g. 2026-02-01T00:00:00Z") from None
     try:
         model_ = read_model(model)
-        result = compute_footprints(model_)
+        result = compute_footprints(model_, backend=backend.value,
+                                    brightway_dir=str(brightway_dir) if brightway_dir is not None else None,
+                                    brightway_project=brightway_project)
     except CarbonLedgerError as exc:
         raise typer.Exit(fail(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
@@ -106,6 +121,13 @@ def footprint(
                       else f"{r['primary_data_share']:.1f}", dqr)
     console.print(table)
     console.print(f"{len(written)} PACT file(s), footprints.xlsx and footprints.json → {out}", highlight=False)
+    if result.backend == "brightway":
+        info = result.backend_info
+        kept = f"project {info['project']!r} in {info['base_dir']}" if brightway_dir is not None else \
+            "a temporary project (deleted)"
+        console.print(f"computed by Brightway (bw2calc), {kept}; method {' | '.join(info['method'])}; largest "
+                      f"relative difference to carbonledger's solve {info['max_rel_diff_vs_carbonledger']:.2g}",
+                      highlight=False)
     if any(p.severity == "error" for p in problems):
         console.print("[bold red]some footprints are not valid PACT and were not written[/]")
         raise typer.Exit(EXIT_INPUT)

@@ -269,7 +269,8 @@ class FootprintResult:
             out.append(entry)
         return {"products": out, "residual": self.residual, "gwp": self.model.settings.gwp,
                 "unit_note": "kg CO2e (carbon contents kg C) per ONE unit of each product",
-                "timings_s": {k: v for k, v in self.system.timings.items() if k.endswith("_s")}}
+                "timings_s": {k: v for k, v in self.system.timings.items() if k.endswith("_s")},
+                **({"backend": self.backend_info} if self.backend_info else {})}
 
 
 def _jsonable(value: Any) -> Any:

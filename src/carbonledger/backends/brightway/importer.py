@@ -47,12 +47,15 @@ FEATURE = "Importing a Brightway supply chain"
 
 def import_supply_chain(activity: Any, *, project: str, brightway_dir: str | Path | None = None,
                         foreground: Iterable[str] | None = None, settings: Mapping[str, Any] | None = None,
-                        method: str | None = None, max_activities: int = 100_000) -> Any:
+                        method: str | None = None, product_info: Mapping[str, Mapping[str, Any]] | None = None,
+                        max_activities: int = 100_000) -> Any:
     """A :class:`~carbonledger.footprint.model.ProductModel` of ``activity``'s supply chain.
 
     ``activity``: ``database|code`` (or ``database|name|location``), a node or a key tuple.
     ``settings``: the model settings (``reference_period_start``/``_end`` are required, as for
-    any model; ``company_name`` … for PACT). ``method``: the project's LCIA method for the linked
+    any model; ``company_name`` … for PACT). ``product_info``: extra product columns by product id
+    (``mass_kg``, ``product_ids``, carbon contents … that Brightway does not hold; PACT needs a
+    mass for pieces and the carbon content of bought materials). ``method``: the project's LCIA method for the linked
     background activities (name parts separated by ``|``; default carbonledger's GWP100).
     Raises :class:`InputError` listing every exchange that cannot be imported.
     """
@@ -162,6 +165,14 @@ def import_supply_chain(activity: Any, *, project: str, brightway_dir: str | Pat
                              "comment": f"Brightway {node['database']}|{node['code']} [{node.get('location', '')}]"})
     if problems:
         raise InputError(problems, summary=f"Brightway {ref}: the supply chain cannot be imported")
+    extra = {str(k): dict(v) for k, v in (product_info or {}).items()}
+    known = {str(p["product_id"]) for p in products}
+    for pid in sorted(set(extra) - known):
+        problems.append(Problem(f"product_info names {pid!r}, which is not in the imported supply chain",
+                                field="product_info", value=pid, accepted=", ".join(sorted(known))))
+    if problems:
+        raise InputError(problems, summary=f"Brightway {ref}: the supply chain cannot be imported")
+    products = [{**p, **extra.get(str(p["product_id"]), {})} for p in products]
     config = dict(settings or {})
     config.setdefault("brightway_project", project)
     if brightway_dir is not None:
