@@ -196,6 +196,7 @@ def factor_emissions(
             "factor_unit": _gathered(rows["unit"].to_numpy(dtype=object), row_idx),
             "factor_gwp_basis": _gathered(basis_r, row_idx),
             "calc_flags": _gathered(flag_r, row_idx),
-        }
+        },
+        copy=False,
     )
     return FactorEmissions(out, gwp_key)

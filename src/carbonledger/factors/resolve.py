@@ -520,7 +520,7 @@ def _assemble(
             pd.Series(values).astype(object).where(pd.Series(values).notna(), None)
         )
         table[name] = categorical(per_key_values.codes[key_inverse], per_key_values.categories)
-    return pd.DataFrame(table, index=record_index)
+    return pd.DataFrame(table, index=record_index, copy=False)
 
 
 def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

@@ -23,12 +23,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from carbonledger._strings import codes_of, from_codes
+from carbonledger._strings import codes_of
 from carbonledger.activities import families, family_of, is_valid_key
 from carbonledger.errors import GWPError, Problem, Severity, UnitError
 from carbonledger.gwp import canonical_gas, gwp
 from carbonledger.inventory.categories import SCOPE1_CATEGORIES, SCOPE2_CATEGORIES, SCOPE3_CATEGORIES
 from carbonledger.inventory.columns import cell as _cell
+from carbonledger.inventory.columns import first_seen as _first_seen
 from carbonledger.inventory.columns import id_text as _id_text
 from carbonledger.inventory.columns import map_text as _map_text
 from carbonledger.inventory.columns import numbers as _numbers
@@ -36,6 +37,7 @@ from carbonledger.inventory.columns import text as _text
 from carbonledger.inventory.scope3.validate import (
     SCOPE3_ALTERNATIVES,
     SCOPE3_COLUMNS,
+    SCOPE3_NUMERIC,
     check_scope3,
     derivable,
 )
@@ -202,9 +204,9 @@ class _Checker:
 
 def _pairs(a: pd.Series, b: pd.Series) -> tuple[npt.NDArray[np.int64], list[tuple[str, str]]]:
     """Codes of the distinct (a, b) pairs of two text columns, and the pairs (integer work)."""
-    a_codes, a_values = codes_of(a)
-    b_codes, b_values = codes_of(b)
-    combined = a_codes * max(len(b_values), 1) + b_codes
+    a_codes, a_values = _cat(a)
+    b_codes, b_values = _cat(b)
+    combined = a_codes.astype(np.int64) * max(len(b_values), 1) + b_codes
     codes, distinct = pd.factorize(combined)
     width = max(len(b_values), 1)
     pairs = [(str(a_values[int(c) // width]), str(b_values[int(c) % width])) for c in distinct]
@@ -219,7 +221,7 @@ def _duplicated(values: pd.Series) -> pd.Series:
 
     try:
         array = values.array._pa_array if hasattr(values.array, "_pa_array") else pa.array(values.tolist())
-        if pc.count_distinct(array).as_py() == len(values):
+        if len(pc.unique(array)) == len(values):
             return pd.Series(np.zeros(len(values), dtype=bool), index=values.index)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         pass  # an unusual column type: pandas below
@@ -301,7 +303,9 @@ def validate_activities(
                 )
             )
 
-    out = pd.DataFrame({"row": frame["row"].to_numpy()}, index=frame.index)
+    index = frame.index
+    out: dict[str, pd.Series] = {"row": pd.Series(frame["row"].to_numpy(), index=index, copy=False)}
+    present = set(frame.columns)
     # -- record_id --------------------------------------------------------------------------
     record_id = _id_text(frame, "record_id")
     out["record_id"] = record_id
@@ -318,62 +322,67 @@ def validate_activities(
             messages=[f"duplicate record_id (rows {first_rows[i]})" for i in record_id[dup]],
             code="duplicate_id",
         )
-    # -- activity ---------------------------------------------------------------------------
+    # -- activity (everything derived from the key is computed once per distinct key) --------
     activity = _text(frame, "activity")
     out["activity"] = activity
-    codes, uniques = pd.factorize(activity)
-    fam_by_unique = [family_of(a) for a in uniques]
-    kinds = np.array([f.kind if f else "" for f in fam_by_unique], dtype=object)[codes]
-    prefixes = np.array([f.prefix if f else "" for f in fam_by_unique], dtype=object)[codes]
-    default_scope = np.array([(f.scope or "") if f else "" for f in fam_by_unique], dtype=object)[codes]
-    default_cat = np.array([(f.category or "") if f else "" for f in fam_by_unique], dtype=object)[codes]
-    empty_activity = (activity == "").to_numpy()
+    a_codes, a_values = _cat(activity)
+    fam_by_value = [family_of(str(a)) for a in a_values]
+    kind_v = np.array([f.kind if f else "" for f in fam_by_value], dtype=object)
+    prefix_v = np.array([f.prefix if f else "" for f in fam_by_value], dtype=object)
+    scope_v = np.array([(f.scope or "") if f else "" for f in fam_by_value], dtype=object)
+    cat_v = np.array([(f.category or "") if f else "" for f in fam_by_value], dtype=object)
+    empty_v = a_values == ""
+    empty_activity = empty_v[a_codes]
     checker.flag(
         empty_activity, "activity", "activity is empty", accepted="an activity key such as fuel/diesel"
     )
-    malformed = np.array([a != "" and not is_valid_key(a) for a in uniques], dtype=bool)[codes]
+    malformed_v = np.array([a != "" and not is_valid_key(str(a)) for a in a_values], dtype=bool)
     checker.flag(
-        malformed,
+        malformed_v[a_codes],
         "activity",
         "malformed activity key",
         accepted="family/name in lower case, e.g. fuel/natural_gas, electricity/grid",
     )
-    unknown_family = (kinds == "") & ~empty_activity & ~malformed
     checker.flag(
-        unknown_family,
+        ((kind_v == "") & ~empty_v & ~malformed_v)[a_codes],
         "activity",
         "unknown activity family",
         accepted=", ".join(sorted({f.prefix.split("/")[0] + "/…" for f in families()})),
     )
+    kinds = _gathered(kind_v, a_codes, index)
     out["kind"] = kinds
-    out["family"] = prefixes
+    out["family"] = _gathered(prefix_v, a_codes, index)
     # -- quantity ---------------------------------------------------------------------------
-    quantity, present, non_numeric = _numbers(frame, "quantity")
-    checker.flag(~present & ~derivable(frame), "quantity", "quantity is empty", accepted="a number")
+    scope3_numbers = {c: _numbers(frame, c) for c in SCOPE3_NUMERIC}
+    quantity, present_q, non_numeric = _numbers(frame, "quantity")
+    checker.flag(
+        ~present_q & ~derivable(scope3_numbers), "quantity", "quantity is empty", accepted="a number"
+    )
     checker.flag(non_numeric, "quantity", "quantity is not a number", accepted="a number such as 1250.5")
     checker.flag(
-        present & ~non_numeric & ~np.isfinite(quantity) & ~np.isnan(quantity),
+        present_q & ~non_numeric & ~np.isfinite(quantity) & ~np.isnan(quantity),
         "quantity",
         "quantity is not finite",
         accepted="a finite number",
     )
     checker.flag(
-        present & (quantity < 0),
+        present_q & (quantity < 0),
         "quantity",
         "quantity is negative",
         accepted="a value >= 0 (for mass-balance outputs use direction=output)",
     )
-    out["quantity"] = quantity
+    out["quantity"] = pd.Series(quantity, index=index, copy=False)
     # -- unit -------------------------------------------------------------------------------
     unit = _text(frame, "unit")
     out["unit"] = unit
-    checker.flag((unit == "").to_numpy(), "unit", "unit is empty", accepted="a unit such as t, kWh, Nm3, L")
+    u_codes, u_values = _cat(unit)
+    checker.flag((u_values == "")[u_codes], "unit", "unit is empty", accepted="a unit such as t, kWh, Nm3, L")
     _check_units(checker, unit, "unit")
-    # -- period -----------------------------------------------------------------------------
+    # -- period (parsed once per distinct text) ---------------------------------------------
     period = _text(frame, "period")
+    p_codes, p_values = _cat(period)
     default = Period(date(reporting_year, 1, 1), date(reporting_year, 12, 31)) if reporting_year else None
     if default is None:
-        p_codes, p_values = codes_of(period)
         counts = np.bincount(p_codes, minlength=len(p_values))
         per_year: dict[int, int] = {}
         for value, count in zip(p_values, counts, strict=True):
@@ -382,37 +391,40 @@ def validate_activities(
                 per_year[int(head)] = per_year.get(int(head), 0) + int(count)
         common = max(per_year, key=lambda y: (per_year[y], y)) if per_year else date.today().year - 1
         default = Period(date(common, 1, 1), date(common, 12, 31))
-    start, end, ok = parse_periods(period, default)
-    checker.flag(~ok, "period", "period is not recognised", accepted=PERIOD_FORMS)
+    start_v, end_v, ok_v = parse_periods(pd.Series(p_values, dtype=object), default)
+    start, end = start_v[p_codes], end_v[p_codes]
+    checker.flag(~ok_v[p_codes], "period", "period is not recognised", accepted=PERIOD_FORMS)
     if reporting_year is not None:
-        outside = ok & (
-            (start < np.datetime64(f"{reporting_year}-01-01"))
-            | (end > np.datetime64(f"{reporting_year}-12-31"))
+        outside_v = ok_v & (
+            (start_v < np.datetime64(f"{reporting_year}-01-01"))
+            | (end_v > np.datetime64(f"{reporting_year}-12-31"))
         )
         checker.flag(
-            outside,
+            outside_v[p_codes],
             "period",
             f"period lies outside the reporting year {reporting_year}",
             accepted=f"a period within {reporting_year}",
         )
-    out["period"] = period.where(period != "", str(default.start.year))
-    out["period_start"] = start
-    out["period_end"] = end
+    filled = np.where(p_values == "", str(default.start.year), p_values).astype(object)
+    out["period"] = _gathered(filled, p_codes, index)
+    out["period_start"] = pd.Series(start, index=index, copy=False)
+    out["period_end"] = pd.Series(end, index=index, copy=False)
     # -- region -----------------------------------------------------------------------------
     region = _text(frame, "region")
+    r_codes, r_values = _cat(region)
     if default_region:
-        region = region.where(region != "", default_region)
-    r_codes, r_uniques = pd.factorize(region)
-    known_region = np.array([r == "" or is_known_region(r) for r in r_uniques], dtype=bool)[r_codes]
+        r_values = np.where(r_values == "", default_region, r_values).astype(object)
+    known_v = np.array([r == "" or is_known_region(str(r)) for r in r_values], dtype=bool)
     checker.flag(
-        ~known_region,
+        ~known_v[r_codes],
         "region",
         "region not recognised",
         accepted="ISO 3166-1 alpha-2 (CN), ISO 3166-2 (CN-CQ), a grid region (US-EGRID-CAMX) or empty",
     )
-    out["region"] = np.array([canonical_region(r) for r in r_uniques], dtype=object)[r_codes]
+    canonical_v = np.array([canonical_region(str(r)) for r in r_values], dtype=object)
+    out["region"] = _gathered(canonical_v, r_codes, index)
     # -- scope / category ------------------------------------------------------------------------
-    _check_scope(checker, frame, out, default_scope, default_cat, prefixes, kinds)
+    _check_scope(checker, frame, out, (a_codes, kind_v, prefix_v, scope_v, cat_v))
     # -- simple text columns ------------------------------------------------------------------
     for column in (
         "entity",
@@ -421,22 +433,27 @@ def validate_activities(
         "gas",
         "method",
         "direction",
-        "description",
         "emission_factor_unit",
         "ncv_unit",
         "carbon_content_unit",
     ):
         out[column] = _text(frame, column)
+    out["description"] = _id_text(frame, "description")
     out["method"] = _map_text(out["method"], str.lower)
     out["direction"] = _map_text(out["direction"], str.lower)
     # -- numeric optional columns -------------------------------------------------------------
     for column in _NUMERIC:
-        values, present, non_numeric = _numbers(frame, column)
-        checker.flag(non_numeric, column, f"{column} is not a number", accepted="a number")
-        out[column] = values
+        values, _, non_numeric = _numbers(frame, column)
+        if column in present:
+            checker.flag(non_numeric, column, f"{column} is not a number", accepted="a number")
+        out[column] = pd.Series(values, index=index, copy=False)
     for value_col, unit_col in _UNIT_PAIRS:
+        if value_col not in present and unit_col not in present:
+            continue  # nothing given: nothing to check
         has_value = ~np.isnan(out[value_col].to_numpy())
-        no_unit = has_value & (out[unit_col] == "").to_numpy()
+        uc_codes, uc_values = _cat(out[unit_col])
+        unit_empty = (uc_values == "")[uc_codes]
+        no_unit = has_value & unit_empty
         checker.flag(
             no_unit,
             unit_col,
@@ -448,7 +465,7 @@ def validate_activities(
                 "carbon_content_unit": "tC/TJ or tC/t",
             }[unit_col],
         )
-        unit_given_alone = ~has_value & (out[unit_col] != "").to_numpy()
+        unit_given_alone = ~has_value & ~unit_empty
         checker.flag(
             unit_given_alone,
             value_col,
@@ -457,11 +474,11 @@ def validate_activities(
             severity="warning",
             code="unused",
         )
-        _check_units(checker, out[unit_col].where(has_value, ""), unit_col)
-    _check_ranges(checker, out)
+        _check_units(checker, out[unit_col], unit_col, where=has_value)
+    _check_ranges(checker, out, present)
     _check_inline_factor(checker, out)
     _check_methods(checker, out, kinds)
-    check_scope3(checker, frame, out)
+    check_scope3(checker, frame, out, scope3_numbers)
 
     if missing or header_errors or file_errors:
         # the header is unusable: no row is computed; rows without a problem of their own
@@ -478,16 +495,40 @@ def validate_activities(
             accepted="fix the header row, then run again",
             code="header_rejected",
         )
-    accepted = ~checker.bad
-    records = out[accepted].reset_index(drop=True)
+    records = pd.DataFrame(out, index=index, copy=False)  # no consolidation copy
+    if checker.bad.any():
+        records = records[~checker.bad].reset_index(drop=True)
+        for column in records.columns:  # categories: only values of accepted rows, first seen first
+            cat = records[column].array
+            if isinstance(cat, pd.Categorical):
+                records[column] = _first_seen(cat.codes, np.asarray(cat.categories, dtype=object))
+    elif not isinstance(records.index, pd.RangeIndex) or records.index.start != 0:
+        records = records.reset_index(drop=True)
     rejected = [int(r) for r in checker.rows[checker.bad]]
     return ActivityTable(records, checker.problems, raw.source, rows_read, rejected, reporting_year)
 
 
-def _check_units(checker: _Checker, units: pd.Series, column: str) -> None:
-    codes, uniques = pd.factorize(units)
+def _cat(series: pd.Series) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.object_]]:
+    """(row codes, distinct values) of a categorical text column (no -1 codes by construction)."""
+    cat = series.array
+    if isinstance(cat, pd.Categorical) and not (cat.codes < 0).any():
+        return cat.codes, np.asarray(cat.categories, dtype=object)
+    codes, values = codes_of(series)
+    return codes, values
+
+
+def _gathered(values: npt.NDArray[np.object_], codes: npt.NDArray[np.integer], index: pd.Index) -> pd.Series:
+    """A text column whose row i is ``values[codes[i]]`` (a categorical, first seen first)."""
+    return pd.Series(_first_seen(codes, values), index=index)
+
+
+def _check_units(
+    checker: _Checker, units: pd.Series, column: str, where: npt.NDArray[np.bool_] | None = None
+) -> None:
+    """Unit texts pint cannot parse (once per distinct unit); ``where`` limits the rows checked."""
+    codes, values = _cat(units)
     messages: dict[int, str] = {}
-    for i, text in enumerate(uniques):
+    for i, text in enumerate(values):
         if text == "":
             continue
         try:
@@ -496,7 +537,11 @@ def _check_units(checker: _Checker, units: pd.Series, column: str) -> None:
             messages[i] = exc.problems[0].message
     if not messages:
         return
-    mask = np.isin(codes, list(messages))
+    bad_v = np.zeros(len(values), dtype=bool)
+    bad_v[list(messages)] = True
+    mask = bad_v[codes]
+    if where is not None:
+        mask &= where
     positions = np.flatnonzero(mask)
     checker.flag(
         mask,
@@ -510,38 +555,52 @@ def _check_units(checker: _Checker, units: pd.Series, column: str) -> None:
 def _check_scope(
     checker: _Checker,
     frame: pd.DataFrame,
-    out: pd.DataFrame,
-    default_scope: npt.NDArray[np.object_],
-    default_cat: npt.NDArray[np.object_],
-    prefixes: npt.NDArray[np.object_],
-    kinds: npt.NDArray[np.object_],
+    out: dict[str, pd.Series],
+    activity: tuple[
+        npt.NDArray[np.integer],
+        npt.NDArray[np.object_],
+        npt.NDArray[np.object_],
+        npt.NDArray[np.object_],
+        npt.NDArray[np.object_],
+    ],
 ) -> None:
+    """Scope and category, decided once per distinct (activity, scope, category) combination."""
+    a_codes, kind_v, prefix_v, default_scope_v, default_cat_v = activity
     scope = _map_text(_text(frame, "scope"), lambda v: v.lower().replace("scope", "").strip())
-    category = _text(frame, "category")
-    given_scope = (scope != "").to_numpy()
-    bad_scope = given_scope & ~scope.isin(["1", "2", "3"]).to_numpy()
-    checker.flag(bad_scope, "scope", "scope must be 1, 2 or 3", accepted="1, 2 or 3")
-    custom = kinds == "custom"
-    no_scope_custom = custom & ~given_scope
-    checker.flag(no_scope_custom, "scope", "custom activities need an explicit scope", accepted="1, 2 or 3")
-    mismatch = (
-        given_scope & ~bad_scope & ~custom & (default_scope != "") & (scope.to_numpy() != default_scope)
-    )
+    s_codes, s_values = _cat(scope)
+    c_codes, c_values = _cat(_text(frame, "category"))
+    combo = (a_codes.astype(np.int64) * len(s_values) + s_codes) * len(c_values) + c_codes
+    codes, distinct = pd.factorize(combo)
+    k = len(distinct)
+    a_of = (distinct // (len(s_values) * len(c_values))).astype(np.int64)
+    s_of = s_values[(distinct // len(c_values)) % len(s_values)]
+    c_of = c_values[distinct % len(c_values)]
+    kind, prefix = kind_v[a_of], prefix_v[a_of]
+    default_scope, default_cat = default_scope_v[a_of], default_cat_v[a_of]
+    given_scope = s_of != ""
+    bad_scope = given_scope & ~np.isin(s_of, ["1", "2", "3"])
+    checker.flag(bad_scope[codes], "scope", "scope must be 1, 2 or 3", accepted="1, 2 or 3")
+    custom = kind == "custom"
     checker.flag(
-        mismatch,
+        (custom & ~given_scope)[codes], "scope", "custom activities need an explicit scope", accepted="1, 2 or 3"
+    )
+    mismatch = given_scope & ~bad_scope & ~custom & (default_scope != "") & (s_of != default_scope)
+    mismatch_rows = mismatch[codes]
+    checker.flag(
+        mismatch_rows,
         "scope",
         accepted="the scope of the activity family",
         messages=[
-            f"scope {s} does not match the activity's scope {d}"
-            for s, d in zip(scope.to_numpy()[mismatch], default_scope[mismatch], strict=True)
+            f"scope {s_of[c]} does not match the activity's scope {default_scope[c]}"
+            for c in codes[mismatch_rows]
         ],
     )
-    final_scope = np.where(given_scope & ~bad_scope, scope.to_numpy(), default_scope)
-    given_cat = (category != "").to_numpy()
-    final_cat = np.where(given_cat, category.to_numpy(), default_cat)
+    final_scope = np.where(given_scope & ~bad_scope, s_of, default_scope).astype(object)
+    given_cat = c_of != ""
+    final_cat = np.where(given_cat, c_of, default_cat).astype(object)
     # category must be known for the scope; scope-3 re-assignments only where allowed
-    valid_cat = np.ones(len(final_cat), dtype=bool)
-    messages = []
+    valid_cat = np.ones(k, dtype=bool)
+    messages = np.full(k, "", dtype=object)
     for i in np.flatnonzero(given_cat):
         s, c = final_scope[i], final_cat[i]
         ok = (
@@ -551,15 +610,16 @@ def _check_scope(
         )
         if ok and s == "3" and not custom[i] and c != default_cat[i]:
             ok = c in next(
-                (v for k, v in _SCOPE3_ALTERNATIVES.items() if str(prefixes[i]).startswith(k)), set()
+                (v for key, v in _SCOPE3_ALTERNATIVES.items() if str(prefix[i]).startswith(key)), set()
             )
         if not ok:
             valid_cat[i] = False
-            messages.append(f"category {c!r} is not valid for scope {s} and activity family {prefixes[i]}")
+            messages[i] = f"category {c!r} is not valid for scope {s} and activity family {prefix[i]}"
+    invalid_rows = ~valid_cat[codes]
     checker.flag(
-        ~valid_cat,
+        invalid_rows,
         "category",
-        messages=messages,
+        messages=list(messages[codes[invalid_rows]]),
         code="category",
         accepted="Scope 1: "
         + ", ".join(SCOPE1_CATEGORIES)
@@ -567,56 +627,64 @@ def _check_scope(
         + ", ".join(SCOPE2_CATEGORIES)
         + "; Scope 3: 1–15 (as allowed for the activity)",
     )
-    out["scope"] = final_scope
-    out["category"] = final_cat
-    out["scope_given"] = given_scope
+    index = frame.index
+    out["scope"] = _gathered(final_scope, codes, index)
+    out["category"] = _gathered(final_cat, codes, index)
+    out["scope_given"] = pd.Series(given_scope[codes], index=index, copy=False)
 
 
-def _check_ranges(checker: _Checker, out: pd.DataFrame) -> None:
-    bf = out["biomass_fraction"].to_numpy()
-    checker.flag(
-        ~np.isnan(bf) & ((bf < 0) | (bf > 1)),
-        "biomass_fraction",
-        "biomass fraction outside 0–1",
-        accepted="a fraction between 0 and 1 (e.g. 0.07 for 7 %)",
-    )
-    of = out["oxidation_factor"].to_numpy()
-    checker.flag(
-        ~np.isnan(of) & ((of <= 0) | (of > 1)),
-        "oxidation_factor",
-        "oxidation factor outside (0, 1]",
-        accepted="a fraction such as 0.98 (not a percentage)",
-    )
-    lr = out["leak_rate"].to_numpy()
-    checker.flag(
-        ~np.isnan(lr) & ((lr < 0) | (lr > 1)),
-        "leak_rate",
-        "leak rate outside 0–1",
-        accepted="an annual fraction such as 0.05",
-    )
-    for column in ("emission_factor", "ncv", "carbon_content"):
-        values = out[column].to_numpy()
+def _check_ranges(checker: _Checker, out: dict[str, pd.Series], present: set[str]) -> None:
+    if "biomass_fraction" in present:
+        bf = out["biomass_fraction"].to_numpy()
         checker.flag(
-            ~np.isnan(values) & (values < 0), column, f"{column} is negative", accepted="a value >= 0"
+            ~np.isnan(bf) & ((bf < 0) | (bf > 1)),
+            "biomass_fraction",
+            "biomass fraction outside 0–1",
+            accepted="a fraction between 0 and 1 (e.g. 0.07 for 7 %)",
         )
-    direction = out["direction"].to_numpy()
+    if "oxidation_factor" in present:
+        of = out["oxidation_factor"].to_numpy()
+        checker.flag(
+            ~np.isnan(of) & ((of <= 0) | (of > 1)),
+            "oxidation_factor",
+            "oxidation factor outside (0, 1]",
+            accepted="a fraction such as 0.98 (not a percentage)",
+        )
+    if "leak_rate" in present:
+        lr = out["leak_rate"].to_numpy()
+        checker.flag(
+            ~np.isnan(lr) & ((lr < 0) | (lr > 1)),
+            "leak_rate",
+            "leak rate outside 0–1",
+            accepted="an annual fraction such as 0.05",
+        )
+    for column in ("emission_factor", "ncv", "carbon_content"):
+        if column in present:
+            values = out[column].to_numpy()
+            checker.flag(
+                ~np.isnan(values) & (values < 0), column, f"{column} is negative", accepted="a value >= 0"
+            )
+    d_codes, d_values = _cat(out["direction"])
     checker.flag(
-        ~np.isin(direction, ["", "input", "output"]),
+        ~np.isin(d_values, ["", "input", "output"])[d_codes],
         "direction",
         "direction must be input or output",
         accepted="input, output or empty",
     )
 
 
-def _check_inline_factor(checker: _Checker, out: pd.DataFrame) -> None:
+def _check_inline_factor(checker: _Checker, out: dict[str, pd.Series]) -> None:
     has_inline = ~np.isnan(out["emission_factor"].to_numpy())
-    custom = (out["kind"] == "custom").to_numpy()
+    k_codes, k_values = _cat(out["kind"])
+    custom = (k_values == "custom")[k_codes]
     checker.flag(
         custom & ~has_inline,
         "emission_factor",
         "custom activities need an inline emission_factor",
         accepted="emission_factor, emission_factor_unit and gas (or a CO2e unit)",
     )
+    if not has_inline.any() and not (_cat(out["emission_factor_unit"])[1] != "").any():
+        return  # no inline factor and no factor unit: nothing below can apply
     # per distinct (unit, gas) pair: the gas implied by the unit, and whether it has a GWP
     codes, uniques = _pairs(out["emission_factor_unit"], out["gas"])
     final = np.empty(len(uniques), dtype=object)
@@ -647,17 +715,16 @@ def _check_inline_factor(checker: _Checker, out: pd.DataFrame) -> None:
         messages=list(row_problem[mask]),
         accepted="CO2, CH4, N2O, SF6, NF3, HFC-134a, R-410A … or CO2e",
     )
-    gas_codes, gas_values = codes_of(out["gas"])
+    gas_codes, gas_values = _cat(out["gas"])
     if has_inline.any():
         merged_values = np.concatenate([gas_values, final])
         merged = np.where(has_inline, len(gas_values) + codes, gas_codes)
-        new_codes, new_values = pd.factorize(merged_values[merged])
-        out["gas"] = from_codes(new_codes, new_values, index=out.index)
+        out["gas"] = _gathered(merged_values, merged, out["gas"].index)
 
 
-def _check_methods(checker: _Checker, out: pd.DataFrame, kinds: npt.NDArray[np.object_]) -> None:
-    method = out["method"].to_numpy(dtype=object)
-    codes, uniques = _pairs(pd.Series(kinds, dtype=object), out["method"])
+def _check_methods(checker: _Checker, out: dict[str, pd.Series], kinds: pd.Series) -> None:
+    m_codes, m_values = _cat(out["method"])
+    codes, uniques = _pairs(kinds, out["method"])
     for k, (kind, name) in enumerate(uniques):  # distinct (kind, method) pairs only
         allowed = _METHODS.get(kind)
         if name == "" or allowed is None or name in allowed:
@@ -669,23 +736,26 @@ def _check_methods(checker: _Checker, out: pd.DataFrame, kinds: npt.NDArray[np.o
             accepted=", ".join(sorted(a for a in allowed if a)) + " (or empty for the default)",
             code="method",
         )
-    refrigerant = np.isin(kinds, ["refrigerant", "fugitive"])
-    screening = refrigerant & (method == "screening")
-    checker.flag(
-        screening & np.isnan(out["leak_rate"].to_numpy()),
-        "leak_rate",
-        "screening needs an annual leak_rate",
-        accepted="a fraction such as 0.05 (5 % per year)",
-    )
-    mee = method == "mee"
-    unit_codes, unit_uniques = pd.factorize(out["unit"])
-    unit_dim = np.array([_safe_dim(str(u)) for u in unit_uniques], dtype=object)[unit_codes]
-    checker.flag(
-        mee & (unit_dim == "energy") & np.isnan(out["carbon_content"].to_numpy()),
-        "method",
-        "the mee method multiplies a fuel quantity by NCV; give the quantity in mass or volume",
-        accepted="t, kg, Nm3, 10^4 Nm3, L",
-    )
+    if "leak_rate" in out and (m_values == "screening").any():
+        k_codes, k_values = _cat(kinds)
+        refrigerant = np.isin(k_values, ["refrigerant", "fugitive"])[k_codes]
+        screening = refrigerant & (m_values == "screening")[m_codes]
+        checker.flag(
+            screening & np.isnan(out["leak_rate"].to_numpy()),
+            "leak_rate",
+            "screening needs an annual leak_rate",
+            accepted="a fraction such as 0.05 (5 % per year)",
+        )
+    if (m_values == "mee").any():
+        mee = (m_values == "mee")[m_codes]
+        u_codes, u_values = _cat(out["unit"])
+        energy = np.array([_safe_dim(str(u)) == "energy" for u in u_values], dtype=bool)[u_codes]
+        checker.flag(
+            mee & energy & np.isnan(out["carbon_content"].to_numpy()),
+            "method",
+            "the mee method multiplies a fuel quantity by NCV; give the quantity in mass or volume",
+            accepted="t, kg, Nm3, 10^4 Nm3, L",
+        )
 
 
 def _safe_dim(unit: str) -> str:

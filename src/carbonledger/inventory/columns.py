@@ -1,8 +1,11 @@
 """Typed columns from raw input cells, computed once per distinct value.
 
-Shared by every validator (the activity table, Scope 3 columns, regimes): text columns are
-trimmed per distinct value and returned as pandas ``str`` columns; numbers are parsed with
-pyarrow when the column is plain numeric text, otherwise once per distinct text.
+Shared by every validator of the inventory (the activity table, the Scope 3 columns): text
+columns are trimmed per distinct value and returned as pandas categoricals (integer codes into
+the distinct texts, categories in order of first appearance, ``""`` for an empty cell); numbers
+are parsed with pyarrow when the column is plain numeric text, otherwise once per distinct text.
+A column the input does not have costs nothing per row: text is one category ``""``, numbers
+are NaN.
 """
 
 from __future__ import annotations
@@ -13,10 +16,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from carbonledger._strings import from_codes, map_strings
+from carbonledger._strings import categorical, codes_of
 from carbonledger.io.tables import _cell_text
 
-__all__ = ["arrow_floats", "cell", "id_text", "map_text", "numbers", "text"]
+__all__ = ["arrow_floats", "cell", "constant", "first_seen", "id_text", "map_text", "numbers", "text"]
 
 
 def cell(value: object) -> str:
@@ -28,23 +31,38 @@ def cell(value: object) -> str:
     return _cell_text(value)
 
 
+def constant(n: int, value: str = "", index: pd.Index | None = None) -> pd.Series:
+    """A text column holding one value (one byte per row)."""
+    return pd.Series(categorical(np.zeros(n, dtype=np.int8), [value]), index=index)
+
+
+def first_seen(codes: npt.NDArray[np.integer], values: npt.NDArray[np.object_]) -> pd.Categorical:
+    """Categorical of ``values[codes]`` with only the values that occur, in order of first
+    appearance (how ``pd.factorize`` numbers a text column)."""
+    new_codes, used = pd.factorize(np.asarray(codes))
+    texts = np.asarray(values, dtype=object)[used]
+    if len(pd.unique(texts)) != len(texts):  # values repeat: merge equal texts
+        merged, texts = pd.factorize(texts)
+        new_codes = merged[new_codes]
+    return categorical(new_codes, texts)
+
+
 def text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A text column, trimmed once per distinct value (a ``str`` column)."""
+    """A text column, trimmed once per distinct value (a categorical; see the module docstring)."""
     n = len(frame)
     if column not in frame.columns:
-        return from_codes(np.zeros(n, dtype=np.int32), [""], index=frame.index)
+        return constant(n, index=frame.index)
     codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
     cleaned = np.array([cell(u) for u in uniques] + [""], dtype=object)
-    final_codes, categories = pd.factorize(cleaned)
-    per_row = final_codes[np.where(codes < 0, len(cleaned) - 1, codes)]
-    return from_codes(per_row, categories, index=frame.index)
+    per_row = np.where(codes < 0, len(cleaned) - 1, codes)
+    return pd.Series(first_seen(per_row, cleaned), index=frame.index)
 
 
 def id_text(frame: pd.DataFrame, column: str) -> pd.Series:
     """A high-cardinality text column (record ids, descriptions) as trimmed strings (Arrow-backed
     when the input is), without building a categorical over a million distinct values."""
     if column not in frame.columns:
-        return pd.Series([""] * len(frame), index=frame.index, dtype="str")
+        return constant(len(frame), index=frame.index)
     col = frame[column]
     if not pd.api.types.is_string_dtype(col) or col.isna().any():
         col = col.map(cell).astype("str")
@@ -52,10 +70,10 @@ def id_text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def map_text(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
-    """Apply ``func`` once per distinct value of a text column."""
-    out = map_strings(series, func)
-    out.index = series.index
-    return out
+    """Apply ``func`` once per distinct value of a text column (a categorical)."""
+    codes, cats = codes_of(series)
+    mapped = np.array([func(str(c)) for c in cats], dtype=object)
+    return pd.Series(first_seen(codes, mapped), index=series.index)
 
 
 def arrow_floats(col: pd.Series) -> npt.NDArray[np.float64] | None:

@@ -33,6 +33,7 @@ from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.factors.store import FactorStore, default_store
 from carbonledger.inventory.activity_table import ActivityTable, validate_activities
+from carbonledger.inventory.columns import first_seen
 from carbonledger.inventory.context import RunContext
 from carbonledger.inventory.methods._rows import (
     RESULT_COLUMNS,
@@ -141,8 +142,11 @@ def run_inventory(
         (records["kind"] == "fuel")
         & (records["method"] == "mobile")
         & (records["category"] == "stationary_combustion")
-    )
-    records.loc[mobile, "category"] = "mobile_combustion"
+    ).to_numpy()
+    if mobile.any():
+        codes, cats = codes_of(records["category"])
+        codes = np.where(mobile, len(cats), codes)
+        records["category"] = first_seen(codes, np.append(cats, "mobile_combustion"))
     scope3_inputs = load_scope3_inputs(
         exchange_rates=exchange_rates,
         deflators=deflators,

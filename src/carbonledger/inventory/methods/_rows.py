@@ -86,7 +86,7 @@ def rows(record_pos: npt.NDArray[np.int64], **columns: Any) -> pd.DataFrame:
     unknown = set(columns) - set(RESULT_COLUMNS)
     if unknown:
         raise ValueError(f"unknown result columns {sorted(unknown)}")
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)
 
 
 def empty_rows() -> pd.DataFrame:
@@ -144,7 +144,7 @@ def concat_rows(parts: list[pd.DataFrame]) -> pd.DataFrame:
                 for x in pieces
             ]
             data[column] = union_categoricals(cats, ignore_order=True)
-    return pd.DataFrame(data)
+    return pd.DataFrame(data, copy=False)
 
 
 def retext(values: object, func: Any) -> pd.Categorical:

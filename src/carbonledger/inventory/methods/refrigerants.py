@@ -75,7 +75,8 @@ def refrigerant_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
                 accepted="kg, t, lb",
             )
         )
-    method = sub["method"].replace("", "release").to_numpy(dtype=object)
+    given = sub["method"].to_numpy(dtype=object)
+    method = np.where(given == "", "release", given).astype(object)
     leak = sub["leak_rate"].to_numpy()
     sign = np.where(sub["direction"].to_numpy(dtype=object) == "output", -1.0, 1.0)
     mass = np.where(method == "screening", kg * leak, np.where(method == "mass_balance", sign * kg, kg))

@@ -26,8 +26,10 @@ __all__ = [
     "SCOPE3_ALTERNATIVES",
     "SCOPE3_COLUMNS",
     "SCOPE3_KINDS",
+    "SCOPE3_NUMERIC",
     "check_scope3",
     "derivable",
+    "parse_numbers",
 ]
 
 DQI_COLUMNS = ("dqi_technological", "dqi_temporal", "dqi_geographical", "dqi_completeness", "dqi_reliability")
@@ -81,6 +83,7 @@ _NUMERIC = (
     "loss_rate",
     *DQI_COLUMNS,
 )
+SCOPE3_NUMERIC = _NUMERIC
 _TEXT = (
     "currency",
     "supplier_id",
@@ -152,21 +155,24 @@ class _Checker(Protocol):
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
-    """A trimmed text column (shared helper: once per distinct value)."""
+    """A trimmed text column (shared helper: once per distinct value; a categorical)."""
     return columns.text(frame, column)
 
 
-def _numbers(frame: pd.DataFrame, column: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """(values, non_numeric) of a numeric column (shared helper)."""
-    values, _, non_numeric = columns.numbers(frame, column)
-    return values, non_numeric
+Numbers = dict[str, tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]]
 
 
-def derivable(frame: pd.DataFrame) -> npt.NDArray[np.bool_]:
+def parse_numbers(frame: pd.DataFrame) -> Numbers:
+    """The Scope 3 numeric columns, parsed once: column → (values, present, non_numeric)."""
+    return {c: columns.numbers(frame, c) for c in SCOPE3_NUMERIC}
+
+
+def derivable(numbers: Numbers | pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Rows whose quantity is derived from Scope 3 columns (may leave ``quantity`` empty)."""
+    if isinstance(numbers, pd.DataFrame):
+        numbers = parse_numbers(numbers)
     have = {
-        c: ~np.isnan(_numbers(frame, c)[0])
-        for c in ("mass", "distance", "employees", "working_days", "share")
+        c: ~np.isnan(numbers[c][0]) for c in ("mass", "distance", "employees", "working_days", "share")
     }
     freight = have["mass"] & have["distance"]
     commuting = have["employees"] & have["working_days"] & have["distance"] & have["share"]
@@ -180,93 +186,130 @@ def _dimension(unit: str) -> str:
         return "?"
 
 
-def _dims(values: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-    dims = np.array([_dimension(str(u)) for u in uniques], dtype=object)
-    return dims[codes] if len(codes) else np.zeros(0, dtype=object)
+def _currency(text: str) -> str:
+    """The currency code of a unit text that is a plain currency ('' otherwise)."""
+    try:
+        dims = str(parse_unit(text).quantity.dimensionality) if text else ""
+    except UnitError:
+        dims = ""
+    return text.upper() if dims.startswith("[currency_") and "/" not in dims and "*" not in dims else ""
 
 
-def _currency_of(units: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    """The currency code of each unit text that is a plain currency ('' otherwise)."""
-    codes, uniques = pd.factorize(pd.Series(units, dtype=object))
-    out = []
-    for u in uniques:
-        text = str(u)
-        try:
-            dims = str(parse_unit(text).quantity.dimensionality) if text else ""
-        except UnitError:
-            dims = ""
-        out.append(
-            text.upper() if dims.startswith("[currency_") and "/" not in dims and "*" not in dims else ""
-        )
-    array = np.array(out, dtype=object)
-    return array[codes] if len(codes) else np.zeros(0, dtype=object)
+def _co2e(unit: str) -> bool:
+    try:
+        return bool(unit) and is_co2e_unit(unit)
+    except UnitError:
+        return False
 
 
-def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> None:
-    """Type the Scope 3 columns into ``out`` and flag every problem (see module docstring)."""
+def _codes(series: pd.Series) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.object_]]:
+    """(row codes, distinct texts) of a validated text column."""
+    cat = series.array
+    if isinstance(cat, pd.Categorical) and not (cat.codes < 0).any():
+        return cat.codes, np.asarray(cat.categories, dtype=object)
+    codes, uniques = pd.factorize(series.astype(object).where(series.notna(), ""))
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _per_value(series: pd.Series, func: Any, dtype: Any = bool) -> npt.NDArray[Any]:
+    """``func`` of each row's text, evaluated once per distinct text."""
+    codes, values = _codes(series)
+    per_value: npt.NDArray[Any] = np.array([func(str(v)) for v in values], dtype=dtype)
+    rows: npt.NDArray[Any] = per_value[codes]
+    return rows
+
+
+def check_scope3(
+    checker: _Checker, frame: pd.DataFrame, out: Any, numbers: Numbers | None = None
+) -> None:
+    """Type the Scope 3 columns into ``out`` (a column mapping) and flag every problem (see the
+    module docstring). Checks of a column the input does not have are skipped; conditions on
+    text are evaluated once per distinct value."""
+    numbers = numbers if numbers is not None else parse_numbers(frame)
+    present = set(frame.columns)
+    index = frame.index
+    n = len(frame)
+    none = np.zeros(n, dtype=bool)
     for column in _TEXT:
         out[column] = _text(frame, column)
     values: dict[str, npt.NDArray[np.float64]] = {}
+    has: dict[str, npt.NDArray[np.bool_]] = {}
     for column in _NUMERIC:
-        v, non_numeric = _numbers(frame, column)
-        checker.flag(non_numeric, column, f"{column} is not a number", accepted="a number")
+        v, _, non_numeric = numbers[column]
+        if column in present:
+            checker.flag(non_numeric, column, f"{column} is not a number", accepted="a number")
+            has[column] = ~np.isnan(v)
+        else:
+            has[column] = none
         values[column] = v
-        out[column] = v
-    has = {c: ~np.isnan(v) for c, v in values.items()}
-    family = out["family"].to_numpy(dtype=object)
-    kind = out["kind"].to_numpy(dtype=object)
-    unit = out["unit"].to_numpy(dtype=object)
-    scope3 = np.isin(kind, list(SCOPE3_KINDS))
-    prefix = _per_distinct(family, lambda f: f.split("/")[0] + "/")
+        out[column] = pd.Series(v, index=index, copy=False)
+    f_codes, f_values = _codes(out["family"])
+    k_codes, k_values = _codes(out["kind"])
+    u_codes, u_values = _codes(out["unit"])
+    m_codes, m_values = _codes(out["method"])
+
+    def family_is(*prefixes: str) -> npt.NDArray[np.bool_]:
+        per_family = np.array([str(f).split("/")[0] + "/" in prefixes for f in f_values], dtype=bool)
+        rows: npt.NDArray[np.bool_] = per_family[f_codes]
+        return rows
+
+    def unit_dims(unit_col: str) -> npt.NDArray[np.object_]:
+        return _per_value(out[unit_col], _dimension, object)
+
     # -- value/unit pairs ----------------------------------------------------------------
     for value_col, unit_col, dims, example in (
         ("mass", "mass_unit", ("mass",), "t or kg"),
         ("distance", "distance_unit", ("distance",), "km or mile"),
         ("lifetime_energy", "lifetime_energy_unit", None, "kWh, L or kg (per unit sold)"),
     ):
-        u = out[unit_col].to_numpy(dtype=object)
+        if value_col not in present:
+            continue
+        u = out[unit_col]
         checker.flag(
-            has[value_col] & (u == ""), unit_col, f"{value_col} is given without {unit_col}", accepted=example
+            has[value_col] & (u == "").to_numpy(),
+            unit_col,
+            f"{value_col} is given without {unit_col}",
+            accepted=example,
         )
-        d = _dims(np.where(has[value_col], u, ""))
+        d = np.where(has[value_col], unit_dims(unit_col), "")
         checker.flag((d == "?"), unit_col, f"{unit_col} is not a recognised unit", accepted=example)
         if dims is not None:
             wrong = has[value_col] & (d != "") & (d != "?") & ~np.isin(d, list(dims))
             checker.flag(wrong, unit_col, f"{unit_col} is not a unit of {dims[0]}", accepted=example)
-    alloc_any = has["allocation_amount"] | has["allocation_total"]
-    alloc_both = has["allocation_amount"] & has["allocation_total"]
-    checker.flag(
-        alloc_any & ~alloc_both,
-        "allocation_total" if has["allocation_amount"].any() else "allocation_amount",
-        "allocation needs both allocation_amount and allocation_total",
-        accepted="both numbers in allocation_unit, e.g. 12 (t) of 24 (t)",
-    )
-    au = out["allocation_unit"].to_numpy(dtype=object)
-    checker.flag(
-        alloc_both & (au == ""),
-        "allocation_unit",
-        "allocation is given without allocation_unit",
-        accepted="t or kg (mass basis), m3 (volume basis), USD (economic), pieces (units)",
-    )
-    checker.flag(
-        alloc_both & (_dims(np.where(alloc_both, au, "")) == "?"),
-        "allocation_unit",
-        "allocation_unit is not a recognised unit",
-        accepted="t, kg, m3, USD, CNY, pieces",
-    )
-    with np.errstate(invalid="ignore"):
+    if "allocation_amount" in present or "allocation_total" in present:
+        alloc_any = has["allocation_amount"] | has["allocation_total"]
+        alloc_both = has["allocation_amount"] & has["allocation_total"]
         checker.flag(
-            alloc_both
-            & (
-                (values["allocation_total"] <= 0)
-                | (values["allocation_amount"] < 0)
-                | (values["allocation_amount"] > values["allocation_total"])
-            ),
-            "allocation_amount",
-            "allocation_amount must be between 0 and allocation_total (> 0)",
-            accepted="0 <= allocation_amount <= allocation_total",
+            alloc_any & ~alloc_both,
+            "allocation_total" if has["allocation_amount"].any() else "allocation_amount",
+            "allocation needs both allocation_amount and allocation_total",
+            accepted="both numbers in allocation_unit, e.g. 12 (t) of 24 (t)",
         )
+        au_empty = (out["allocation_unit"] == "").to_numpy()
+        checker.flag(
+            alloc_both & au_empty,
+            "allocation_unit",
+            "allocation is given without allocation_unit",
+            accepted="t or kg (mass basis), m3 (volume basis), USD (economic), pieces (units)",
+        )
+        checker.flag(
+            alloc_both & (unit_dims("allocation_unit") == "?"),
+            "allocation_unit",
+            "allocation_unit is not a recognised unit",
+            accepted="t, kg, m3, USD, CNY, pieces",
+        )
+        with np.errstate(invalid="ignore"):
+            checker.flag(
+                alloc_both
+                & (
+                    (values["allocation_total"] <= 0)
+                    | (values["allocation_amount"] < 0)
+                    | (values["allocation_amount"] > values["allocation_total"])
+                ),
+                "allocation_amount",
+                "allocation_amount must be between 0 and allocation_total (> 0)",
+                accepted="0 <= allocation_amount <= allocation_total",
+            )
     # -- ranges ----------------------------------------------------------------------------
     with np.errstate(invalid="ignore"):
         for column, low, high, closed_high, text in (
@@ -274,14 +317,22 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
             ("attribution_factor", 0.0, 1.0, True, "a fraction between 0 and 1"),
             ("loss_rate", 0.0, 1.0, False, "a fraction in [0, 1), e.g. 0.05"),
         ):
+            if column not in present:
+                continue
             v = values[column]
             outside = has[column] & ((v < low) | ((v > high) if closed_high else (v >= high)))
             checker.flag(outside, column, f"{column} outside its range", accepted=text)
         for column in ("mass", "distance", "employees", "working_days", "lifetime_energy"):
-            checker.flag(
-                has[column] & (values[column] < 0), column, f"{column} is negative", accepted="a value >= 0"
-            )
+            if column in present:
+                checker.flag(
+                    has[column] & (values[column] < 0),
+                    column,
+                    f"{column} is negative",
+                    accepted="a value >= 0",
+                )
         for column in DQI_COLUMNS:
+            if column not in present:
+                continue
             v = values[column]
             checker.flag(
                 has[column] & ((v < 1) | (v > 5)),
@@ -289,34 +340,36 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
                 f"{column} outside 1-5",
                 accepted="a score from 1 (very good) to 5 (very poor)",
             )
-        py = values["price_year"]
+        if "price_year" in present:
+            py = values["price_year"]
+            checker.flag(
+                has["price_year"] & ((py != np.floor(py)) | (py < 1900) | (py > 2100)),
+                "price_year",
+                "price_year is not a year",
+                accepted="a four-digit year such as 2023",
+            )
+    if "factor_region" in present:
         checker.flag(
-            has["price_year"] & ((py != np.floor(py)) | (py < 1900) | (py > 2100)),
-            "price_year",
-            "price_year is not a year",
-            accepted="a four-digit year such as 2023",
+            ~_per_value(out["factor_region"], lambda r: r == "" or is_known_region(r)),
+            "factor_region",
+            "factor_region not recognised",
+            accepted="an ISO 3166 code such as GB, US, CN, or a grid region",
         )
-    region = out["factor_region"].to_numpy(dtype=object)
-    r_codes, r_uniques = pd.factorize(pd.Series(region, dtype=object))
-    known = np.array([r == "" or is_known_region(str(r)) for r in r_uniques], dtype=bool)[r_codes]
-    checker.flag(
-        ~known,
-        "factor_region",
-        "factor_region not recognised",
-        accepted="an ISO 3166 code such as GB, US, CN, or a grid region",
-    )
     # -- spend-based: currency and price year ------------------------------------------------
-    spend = family == "spend/"
-    currency = out["currency"].str.upper().to_numpy(dtype=object)
-    unit_currency = _currency_of(unit)
+    spend = (f_values == "spend/")[f_codes]
+    unit_currency_v = np.array([_currency(str(u)) for u in u_values], dtype=object)
+    unit_currency = unit_currency_v[u_codes]
+    c_codes, c_values = _codes(out["currency"])
+    upper_v = np.array([str(c).upper() for c in c_values], dtype=object)
+    curr_unit_v = np.array([_currency(str(c)) for c in upper_v], dtype=object)
+    given_currency = (upper_v != "")[c_codes]
+    curr_unit = curr_unit_v[c_codes]
     checker.flag(
-        spend & (currency == "") & (unit_currency == ""),
+        spend & ~given_currency & (unit_currency == ""),
         "currency",
         "spend needs a currency: give column currency, or a currency as the unit",
         accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
     )
-    given_currency = currency != ""
-    curr_unit = _currency_of(currency)
     checker.flag(
         given_currency & (curr_unit == ""),
         "currency",
@@ -332,14 +385,22 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
         "currency does not match the currency of the unit",
         accepted="the same currency in both, or leave one empty",
     )
-    non_currency_unit = spend & (unit_currency == "") & (unit != "")
+    non_currency_unit = spend & (unit_currency == "") & (u_values != "")[u_codes]
     checker.flag(
         non_currency_unit & ~given_currency,
         "unit",
         "a spend record's unit must be a currency",
         accepted="CNY, USD, EUR …",
     )
-    out["currency"] = np.where(given_currency, curr_unit, unit_currency)
+    # the record's currency: the column's (when given) or the unit's, per distinct pair
+    pair = c_codes.astype(np.int64) * len(u_values) + u_codes
+    p_codes, p_distinct = pd.factorize(pair)
+    per_pair = np.where(
+        upper_v[p_distinct // len(u_values)] != "",
+        curr_unit_v[p_distinct // len(u_values)],
+        unit_currency_v[p_distinct % len(u_values)],
+    ).astype(object)
+    out["currency"] = pd.Series(columns.first_seen(p_codes, per_pair), index=index)
     checker.flag(
         spend & ~has["price_year"],
         "price_year",
@@ -347,76 +408,66 @@ def check_scope3(checker: _Checker, frame: pd.DataFrame, out: pd.DataFrame) -> N
         accepted="the year of the prices the amount is in, e.g. 2023 for 2023 invoices",
     )
     # -- freight: mass and distance go together ---------------------------------------------------
-    freight = np.isin(prefix, ["freight/", "downstream_transport/"])
-    checker.flag(
-        freight & has["distance"] & ~has["mass"],
-        "mass",
-        "distance is given without the shipment mass (tonne-km = mass × distance)",
-        accepted="the shipment mass in mass_unit, or quantity in tkm",
-    )
-    checker.flag(
-        freight & has["mass"] & ~has["distance"],
-        "distance",
-        "mass is given without the transport distance (tonne-km = mass × distance)",
-        accepted="the distance in distance_unit, or quantity in tkm",
-    )
+    if "mass" in present or "distance" in present:
+        freight = family_is("freight/", "downstream_transport/")
+        checker.flag(
+            freight & has["distance"] & ~has["mass"],
+            "mass",
+            "distance is given without the shipment mass (tonne-km = mass × distance)",
+            accepted="the shipment mass in mass_unit, or quantity in tkm",
+        )
+        checker.flag(
+            freight & has["mass"] & ~has["distance"],
+            "distance",
+            "mass is given without the transport distance (tonne-km = mass × distance)",
+            accepted="the distance in distance_unit, or quantity in tkm",
+        )
     # -- commuting: all four inputs together ----------------------------------------------------
     commute_cols = ("employees", "working_days", "distance", "share")
-    any_commute = (prefix == "commuting/") & np.logical_or.reduce([has[c] for c in commute_cols])
-    for column in commute_cols:
-        checker.flag(
-            any_commute & ~has[column],
-            column,
-            f"the commuting average-data method needs {column}",
-            accepted="employees, working_days, distance (one way) and share, all four",
-        )
+    if any(c in present for c in commute_cols):
+        any_commute = family_is("commuting/") & np.logical_or.reduce([has[c] for c in commute_cols])
+        for column in commute_cols:
+            checker.flag(
+                any_commute & ~has[column],
+                column,
+                f"the commuting average-data method needs {column}",
+                accepted="employees, working_days, distance (one way) and share, all four",
+            )
     # -- investments: PCAF attribution on reported investee emissions ------------------------------
-    co2e_unit = _per_distinct(unit, _co2e).astype(bool)
+    co2e_unit = np.array([_co2e(str(u)) for u in u_values], dtype=bool)[u_codes]
     checker.flag(
-        (prefix == "investment/") & co2e_unit & ~has["attribution_factor"],
+        family_is("investment/") & co2e_unit & ~has["attribution_factor"],
         "attribution_factor",
         "investee emissions need an attribution factor",
         accepted="a fraction, e.g. outstanding amount / (EVIC) = 0.02",
     )
     # -- supplier-specific -------------------------------------------------------------------------
-    method = out["method"].to_numpy(dtype=object)
-    wants_supplier = ((family == "supplier/") & ~co2e_unit & (method != "hybrid")) | (
-        method == "supplier_specific"
-    )
+    hybrid = (m_values == "hybrid")[m_codes]
+    wants_supplier = ((f_values == "supplier/")[f_codes] & ~co2e_unit & ~hybrid) | (
+        m_values == "supplier_specific"
+    )[m_codes]
     no_inline = np.isnan(out["emission_factor"].to_numpy())
+    no_supplier = (out["supplier_id"] == "").to_numpy()
     checker.flag(
-        wants_supplier & no_inline & (out["supplier_id"].to_numpy(dtype=object) == ""),
+        wants_supplier & no_inline & no_supplier,
         "supplier_id",
         "the supplier-specific method needs supplier_id",
         accepted="the supplier's id in the supplier table or PACT companyIds",
     )
     checker.flag(
-        wants_supplier & no_inline & (out["product_id"].to_numpy(dtype=object) == ""),
+        wants_supplier & no_inline & (out["product_id"] == "").to_numpy(),
         "product_id",
         "the supplier-specific method needs product_id",
         accepted="the product id in the supplier table or PACT productIds",
     )
     checker.flag(
-        (method == "hybrid") & (out["supplier_id"].to_numpy(dtype=object) == ""),
+        hybrid & no_supplier,
         "supplier_id",
         "the hybrid method groups records by supplier_id",
         accepted="the supplier's id",
     )
-    bad_method = scope3 & (method != "") & ~np.isin(method, list(METHOD_NAMES))
+    scope3 = np.isin(k_values, list(SCOPE3_KINDS))[k_codes]
+    bad_method = scope3 & ~np.isin(m_values, ["", *METHOD_NAMES])[m_codes]
     checker.flag(
         bad_method, "method", "method is not a Scope 3 method", accepted=", ".join(sorted(METHOD_NAMES))
     )
-
-
-def _per_distinct(values: npt.NDArray[np.object_], func: Any) -> npt.NDArray[np.object_]:
-    """``func`` applied once per distinct value, gathered back (no per-row Python loop)."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-    mapped = np.array([func(str(u)) for u in uniques] + [func("")], dtype=object)
-    return mapped[np.where(codes < 0, len(uniques), codes)]
-
-
-def _co2e(unit: str) -> bool:
-    try:
-        return bool(unit) and is_co2e_unit(unit)
-    except UnitError:
-        return False
