@@ -6,6 +6,7 @@ Usage (from the repository root)::
     python benchmarks/bench_footprint.py                     # 50,000 processes, 500 products one at a time
     python benchmarks/bench_footprint.py --per-product 50000 # every product one at a time (~7 min)
     python benchmarks/bench_footprint.py --splu              # also SciPy's default SuperLU (COLAMD), ~3 min
+    python benchmarks/bench_footprint.py --brightway 200     # also Brightway (needs the [brightway] extra)
 
 The synthetic system (seeded, reproducible): 2,000 bought materials resolved to five DESNZ 2025
 material factors, 48,000 products each made by its own process from 5-10 inputs drawn from the
@@ -21,6 +22,13 @@ LU of the cyclic cores) and the one transposed solve for every product and indic
 ``A s = e_k`` with the SAME factorised solver for a sample of products and multiplies by B; its
 time is extrapolated to all products, and its results must equal the one-solve results to 1e-9
 relative.
+
+``--brightway N`` (issue 6) writes the same system into a temporary Brightway project
+(:func:`carbonledger.backends.brightway.export_system`), builds ONE ``bw2calc.LCA`` with the
+model's GWP method, factorises the technosphere matrix once (``lca.lci(factorize=True)``) and
+computes ``lca.lcia(demand={k: 1})`` — Brightway's per-product score reusing that factorisation —
+for a sample of N products, extrapolated to all; the scores must equal the one-solve PCFs to 1e-6
+relative (Brightway stores matrix values in float32).
 """
 
 from __future__ import annotations
@@ -151,6 +159,8 @@ def main() -> None:
     parser.add_argument(
         "--splu", action="store_true", help="also time SciPy SuperLU with its default COLAMD ordering"
     )
+    parser.add_argument("--brightway", type=int, default=0, metavar="N",
+                        help="also Brightway: export, factorise once, N products one at a time (sample)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
     args = parser.parse_args()
 
@@ -223,12 +233,72 @@ def main() -> None:
         )
         print(f"  SciPy splu (COLAMD) factorise + solve: {t_lu:.1f} s (max rel diff {diff:.1e})", flush=True)
         figures["splu_colamd_s"] = t_lu
+    if args.brightway:
+        figures["brightway"] = _brightway(system, pcf_one, args.brightway, one)
     import resource
 
     figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"  peak resident memory of the run: {figures['peak_rss_mb']:.0f} MB", flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def _brightway(system: Any, pcf_one: Any, sample_size: int, one_solve_s: float) -> dict[str, Any]:
+    """Brightway's per-product scores with one factorisation, against carbonledger's one solve."""
+    import resource
+    import tempfile
+
+    from carbonledger.backends.brightway import export_system
+    from carbonledger.backends.brightway._env import session
+    from carbonledger.backends.brightway.compute import node_ids, relative_difference
+
+    def rss() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    out: dict[str, Any] = {"peak_rss_before_mb": rss()}
+    with tempfile.TemporaryDirectory(prefix="bench-bw-", ignore_cleanup_errors=True) as base:
+        export = _timed("Brightway: export (write databases)", out, lambda: export_system(
+            system, base_dir=base, project="bench"))
+        out["export_detail_s"] = export.timings
+        method = export.methods[system.model.settings.gwp]
+        with session(export.base_dir, "bench", feature="benchmark", create=False) as s:
+            bd, bc = s.bd, s.bc
+            ids_by_code = node_ids(bd, export.technosphere)
+            ids = [ids_by_code[c] for c in export.codes]
+
+            def build() -> Any:
+                fu, objs, _ = bd.prepare_lca_inputs(demand={ids[0]: 1.0}, method=method, remapping=False)
+                lca = bc.LCA(fu, data_objs=objs)
+                lca.load_lci_data()
+                lca.load_lcia_data()
+                return lca
+
+            lca = _timed("Brightway: build matrices", out, build)
+            _timed("Brightway: factorise (lci factorize=True)", out, lambda: lca.lci(factorize=True))
+            rng = np.random.default_rng(11)
+            sample = np.sort(rng.choice(system.n, size=min(sample_size, system.n), replace=False))
+            scores = np.empty(len(sample))
+            started = time.perf_counter()
+            for j, k in enumerate(sample):
+                lca.lcia(demand={ids[k]: 1.0})
+                scores[j] = float(lca.score)
+            t_sample = time.perf_counter() - started
+    each = t_sample / len(sample)
+    rel = relative_difference(scores, pcf_one[sample])
+    setup = out["Brightway: build matrices"] + out["Brightway: factorise (lci factorize=True)"]
+    all_products = setup + each * system.n
+    out |= {"sample": len(sample), "per_product_each_s": each, "per_product_sample_s": t_sample,
+            "all_products_extrapolated_s": all_products, "ratio_vs_one_solve": all_products / one_solve_s,
+            "max_rel_diff": float(rel.max()), "peak_rss_after_mb": rss()}
+    print(f"  Brightway per product: {len(sample):,} products in {t_sample:.2f} s ({each * 1000:.1f} ms each; "
+          f"matrices + factorisation + all {system.n:,} ≈ {all_products:.0f} s)", flush=True)
+    print(f"  ratio Brightway (build + factorise + every product) / carbonledger one solve: "
+          f"{all_products / one_solve_s:,.0f}×", flush=True)
+    print(f"  max relative difference Brightway vs one-solve: {rel.max():.2e} (float32 storage)", flush=True)
+    print(f"  peak resident memory before / after Brightway: {out['peak_rss_before_mb']:.0f} / "
+          f"{out['peak_rss_after_mb']:.0f} MB", flush=True)
+    assert rel.max() <= 1e-6, "Brightway and carbonledger differ by more than 1e-6"
+    return out
 
 
 if __name__ == "__main__":
