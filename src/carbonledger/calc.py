@@ -68,6 +68,15 @@ def _gathered(values: npt.NDArray[np.object_], index: npt.NDArray[np.int64]) -> 
     return categorical(codes[index], cats)
 
 
+def _unit_codes(units: npt.NDArray[np.object_] | pd.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """(codes, distinct texts) of the records' units; free for a categorical column."""
+    array = units.array if isinstance(units, pd.Series) else units
+    if isinstance(array, pd.Categorical) and not (array.codes < 0).any():
+        return array.codes.astype(np.int64), np.asarray(array.categories, dtype=object)
+    codes, uniques = pd.factorize(np.asarray(units, dtype=object), use_na_sentinel=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
 def factor_emissions(
     quantities: npt.NDArray[np.float64] | pd.Series,
     units: npt.NDArray[np.object_] | pd.Series,
@@ -88,7 +97,7 @@ def factor_emissions(
     if gwp_key not in GWP_SETS:
         raise GWPError(f"unknown GWP set {gwp_set!r}; accepted: {', '.join(GWP_SETS)}")
     q = np.asarray(quantities, dtype=np.float64)
-    u = np.asarray(units, dtype=object)
+    rec_unit_codes, rec_unit_values = _unit_codes(units)
     table = resolution.table
     resolved = table["factor_id"].notna().to_numpy()
     if only is not None:  # compute these records only (others keep their resolution)
@@ -114,19 +123,27 @@ def factor_emissions(
     rows = rows.sort_values(["full_id", "factor_id", "gas"], kind="stable").reset_index(drop=True)
     pair_index = pd.MultiIndex.from_frame(rows[["full_id", "factor_id"]]).drop_duplicates()
     row_fid = pair_index.get_indexer(pd.MultiIndex.from_frame(rows[["full_id", "factor_id"]]))
-    # per record: the (full_id, factor_id) pair through the categorical codes (distinct pairs only)
-    full_cat = pd.Categorical(table["factor_full_id"])
-    id_cat = pd.Categorical(table["factor_id"])
-    width = len(id_cat.categories) + 1
-    pair_codes = (full_cat.codes.astype(np.int64) + 1) * width + (id_cat.codes.astype(np.int64) + 1)
-    distinct_codes, inverse = np.unique(pair_codes[positions], return_inverse=True)
-    distinct_pairs = pd.MultiIndex.from_arrays(
-        [
-            [full_cat.categories[c // width - 1] if c // width > 0 else None for c in distinct_codes],
-            [id_cat.categories[c % width - 1] if c % width > 0 else None for c in distinct_codes],
-        ]
-    )
-    rec_fid = pair_index.get_indexer(distinct_pairs)[inverse.reshape(-1)]
+    if resolution.keys is not None and resolution.per_key is not None:
+        # per record: its key's factor (the chosen factor is the same for every record of a key)
+        per_key = resolution.per_key
+        key_fid = pair_index.get_indexer(
+            pd.MultiIndex.from_arrays([per_key["factor_full_id"], per_key["factor_id"]])
+        )
+        rec_fid = key_fid[resolution.keys[positions]]
+    else:
+        # per record: the (full_id, factor_id) pair through the categorical codes (distinct pairs only)
+        full_cat = pd.Categorical(table["factor_full_id"])
+        id_cat = pd.Categorical(table["factor_id"])
+        width = len(id_cat.categories) + 1
+        pair_codes = (full_cat.codes.astype(np.int64) + 1) * width + (id_cat.codes.astype(np.int64) + 1)
+        distinct_codes, inverse = np.unique(pair_codes[positions], return_inverse=True)
+        distinct_pairs = pd.MultiIndex.from_arrays(
+            [
+                [full_cat.categories[c // width - 1] if c // width > 0 else None for c in distinct_codes],
+                [id_cat.categories[c % width - 1] if c % width > 0 else None for c in distinct_codes],
+            ]
+        )
+        rec_fid = pair_index.get_indexer(distinct_pairs)[inverse.reshape(-1)]
     has_rows = rec_fid >= 0
     positions, rec_fid = positions[has_rows], rec_fid[has_rows]
     counts_per_fid = np.bincount(row_fid, minlength=len(pair_index))
@@ -168,20 +185,25 @@ def factor_emissions(
             )
 
     # -- per output row: one multiplier per distinct (record unit, factor unit) pair -------------
-    rec_unit_codes, rec_unit_values = pd.factorize(u, use_na_sentinel=False)
+    # (a lookup table indexed by the two unit codes; only pairs that occur are computed)
     width = max(len(unit_r_values), 1)
-    pair = rec_unit_codes[rec_rep].astype(np.int64) * width + unit_r_codes[row_idx]
-    pair_codes, pair_values = pd.factorize(pair)
-    per_pair = np.empty(len(pair_values), dtype=np.float64)
-    for i, code in enumerate(pair_values):
-        record_unit = rec_unit_values[int(code) // width]
-        factor_row_unit = unit_r_values[int(code) % width]
+    n_fid = max(len(pair_index), 1)
+    per_pair = np.full((len(rec_unit_values), width), np.nan)
+    used_rows = np.zeros((len(rec_unit_values), width), dtype=bool)
+    fid_units = [np.unique(unit_r_codes[row_fid == f]) for f in range(len(pair_index))]
+    for code in pd.unique(rec_unit_codes[positions] * n_fid + rec_fid):
+        used_rows[int(code) // n_fid, fid_units[int(code) % n_fid]] = True
+    for record_unit_code, factor_unit_code in zip(*np.nonzero(used_rows), strict=True):
+        record_unit = rec_unit_values[record_unit_code]
+        factor_row_unit = unit_r_values[factor_unit_code]
         target = "kg CO2e" if is_co2e_unit(str(factor_row_unit)) else "kg"
         try:
-            per_pair[i] = multiplier(f"({record_unit})*({factor_row_unit})", target)
+            per_pair[record_unit_code, factor_unit_code] = multiplier(
+                f"({record_unit})*({factor_row_unit})", target
+            )
         except Exception as exc:  # UnitError: resolution's dimension check should prevent it
             raise MethodError(f"cannot combine record and factor units: {exc}") from exc
-    amount = q[rec_rep] * value_r[row_idx] * per_pair[pair_codes]
+    amount = q[rec_rep] * value_r[row_idx] * per_pair[rec_unit_codes[rec_rep], unit_r_codes[row_idx]]
     co2e_unit = co2e_unit_r[row_idx]
     aggregate = aggregate_r[row_idx]
     mass = np.where(co2e_unit, np.where(aggregate, np.nan, amount / basis_gwp_r[row_idx]), amount)

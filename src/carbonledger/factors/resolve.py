@@ -29,6 +29,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -197,6 +198,10 @@ class Resolution:
     table: pd.DataFrame  # aligned with the records' index
     index: CandidateIndex
     problems: list[Problem] = field(default_factory=list)
+    keys: npt.NDArray[np.int64] | None = None
+    """Per record, the index of its distinct key in :attr:`per_key` (None for a subset)."""
+    per_key: pd.DataFrame | None = None
+    """The columns of :attr:`table` once per distinct key (object values, NaN when unresolved)."""
 
     @property
     def resolved(self) -> pd.Series:
@@ -214,10 +219,17 @@ class Resolution:
 
 def _column_codes(records: pd.DataFrame, name: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
     """Integer codes and trimmed text values of a column (missing → ""), factorised directly
-    on the pandas column (fast for Arrow-backed strings)."""
+    on the pandas column (fast for Arrow-backed strings; free for categoricals)."""
     if name not in records.columns:
         return np.zeros(len(records), dtype=np.int64), np.array([""], dtype=object)
-    codes, uniques = pd.factorize(records[name], use_na_sentinel=True)
+    column = records[name]
+    uniques: Any
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cat = column.array
+        codes = cat.codes.astype(np.int64)
+        uniques = np.asarray(cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
     values = np.array([str(u).strip() for u in uniques] + [""], dtype=object)
     codes = np.where(codes < 0, len(values) - 1, codes).astype(np.int64)
     return codes, values
@@ -349,8 +361,10 @@ def _resolve_with(
         key_inverse = key_inverse * width + codes
         capacity *= width
     key_inverse = pd.factorize(key_inverse)[0].astype(np.int64)
-    # factorize numbers keys in order of first appearance, so first occurrences are in key order
-    first_pos = np.flatnonzero(~pd.Index(key_inverse).duplicated())
+    # factorize numbers keys in order of first appearance: key k first occurs where the running
+    # maximum of the codes reaches k
+    running = np.maximum.accumulate(key_inverse) if n else key_inverse
+    first_pos = np.flatnonzero(np.diff(running, prepend=-1) > 0)
     keys = pd.DataFrame(
         {
             "key": np.arange(len(first_pos)),
@@ -368,11 +382,11 @@ def _resolve_with(
 
     chosen = _choose(keys, index)
     # ---- map back to records ------------------------------------------------------------------
-    table = _assemble(chosen, keys, key_inverse, records.index, index)
+    table, per_key = _assemble(chosen, keys, key_inverse, records.index, index)
     problems = (
         _diagnose(keys, chosen, key_inverse, records, index, refs, unit_errors, file) if diagnose else []
     )
-    resolution = Resolution(table=table, index=index, problems=problems)
+    resolution = Resolution(table=table, index=index, problems=problems, keys=key_inverse, per_key=per_key)
     if problems and raise_on_missing:
         raise FactorNotFoundError(problems, summary=f"No emission factor for {len(problems)} record(s)")
     return resolution
@@ -484,7 +498,8 @@ def _assemble(
     key_inverse: npt.NDArray[np.int64],
     record_index: pd.Index,
     index: CandidateIndex,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-record table, the same columns per key)."""
     per_key = keys[["key"]].merge(chosen, on="key", how="left") if len(chosen) else keys[["key"]].copy()
     cols = [
         "full_id",
@@ -515,12 +530,14 @@ def _assemble(
         "resolution_flags": flags,
     }
     table = {}
+    key_values = {}
     for name, values in out.items():
-        per_key_values = pd.Categorical(
-            pd.Series(values).astype(object).where(pd.Series(values).notna(), None)
-        )
+        plain = pd.Series(values).astype(object)
+        plain = plain.where(plain.notna(), None)
+        key_values[name] = plain.to_numpy(dtype=object)
+        per_key_values = pd.Categorical(plain)
         table[name] = categorical(per_key_values.codes[key_inverse], per_key_values.categories)
-    return pd.DataFrame(table, index=record_index, copy=False)
+    return pd.DataFrame(table, index=record_index, copy=False), pd.DataFrame(key_values)
 
 
 def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

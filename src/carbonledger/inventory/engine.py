@@ -162,6 +162,49 @@ def run_inventory(
     return result
 
 
+# the columns each route reads (a subset copies only these, not the ~60 validated columns)
+_FACTOR_COLUMNS = (
+    "pos",
+    "record_id",
+    "row",
+    "activity",
+    "quantity",
+    "unit",
+    "region",
+    "period_start",
+    "period_end",
+    "factor_id",
+    "factor_set",
+    "method",
+    "emission_factor",
+    "emission_factor_unit",
+    "gas",
+    "ncv",
+    "ncv_unit",
+    "carbon_content",
+    "carbon_content_unit",
+    "oxidation_factor",
+    "biomass_fraction",
+)
+_ELECTRICITY_COLUMNS = (*_FACTOR_COLUMNS, "entity")
+
+
+def _take(records: pd.DataFrame, mask: npt.NDArray[np.bool_], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The masked records (all of them without a copy), with only ``columns`` when given."""
+    frame = records if columns is None else records[list(columns)]
+    if mask.all():
+        return frame
+    return frame[mask]
+
+
+def _is(values: pd.Series, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
+    """``test`` of each row's text, evaluated once per distinct value."""
+    codes, cats = codes_of(values)
+    per_value = np.array([test(str(c)) for c in cats], dtype=bool)
+    rows: npt.NDArray[np.bool_] = per_value[codes]
+    return rows
+
+
 def _compute(
     records: pd.DataFrame,
     ctx: RunContext,
@@ -169,44 +212,69 @@ def _compute(
     tick: Callable[[str, float], None],
     scope3_inputs: Scope3Inputs | None = None,
 ) -> list[MethodOutput]:
-    kind = records["kind"].to_numpy(dtype=object)
-    method = records["method"].to_numpy(dtype=object)
+    kind = records["kind"]
+    method = records["method"]
     inline = ~np.isnan(records["emission_factor"].to_numpy())
-    scope2 = np.isin(kind, ["electricity", "heat"]) & (records["scope"].to_numpy(dtype=object) == "2")
-    supplier_market = scope2 & inline & (method == "market")
-    fugitive = np.isin(kind, ["refrigerant", "fugitive"]) & ~inline
-    mass_balance = (kind == "process") & np.isin(method, ["mass_balance", "mass_balance_cn"])
-    mee = (kind == "fuel") & (method == "mee") & ~inline
-    production = kind == "production"
+    electricity = _is(kind, lambda k: k == "electricity")
+    scope2 = _is(kind, lambda k: k in ("electricity", "heat")) & _is(records["scope"], lambda s: s == "2")
+    supplier_market = scope2 & inline & _is(method, lambda m: m == "market")
+    fugitive = _is(kind, lambda k: k in ("refrigerant", "fugitive")) & ~inline
+    mass_balance = _is(kind, lambda k: k == "process") & _is(
+        method, lambda m: m in ("mass_balance", "mass_balance_cn")
+    )
+    mee = _is(kind, lambda k: k == "fuel") & _is(method, lambda m: m == "mee") & ~inline
+    production = _is(kind, lambda k: k == "production")
     scope3 = is_scope3(records)  # Scope 3 methods: carbonledger.inventory.scope3.dispatch
     inline_rows = inline & ~supplier_market & ~scope3
     factor_rows = ~(inline | fugitive | mass_balance | mee | production | scope3)
     outputs: list[MethodOutput] = []
     tick("inline, fugitive, mass balance", 0.1)
-    outputs.append(inline_method(records[inline_rows], ctx))
-    outputs.append(scope3_method(records[scope3], ctx, scope3_inputs))
-    outputs.append(refrigerant_method(records[fugitive], ctx))
-    outputs.append(mass_balance_method(records[mass_balance], ctx))
+    outputs.append(inline_method(_take(records, inline_rows, _FACTOR_COLUMNS), ctx))
+    outputs.append(scope3_method(_take(records, scope3), ctx, scope3_inputs))
+    outputs.append(refrigerant_method(_take(records, fugitive), ctx))
+    outputs.append(mass_balance_method(_take(records, mass_balance), ctx))
     tick("resolve factors", 0.2)
-    factor_out, _, parameter_only = factor_method(records[factor_rows], ctx)
+    factor_out, _, parameter_only = factor_method(_take(records, factor_rows, _FACTOR_COLUMNS), ctx)
     outputs.append(factor_out)
     tick("carbon-content method", 0.6)
-    mee_records = pd.concat([records[mee], parameter_only]) if len(parameter_only) else records[mee]
+    mee_records = _take(records, mee, _FACTOR_COLUMNS)
+    if len(parameter_only):
+        mee_records = pd.concat([mee_records, parameter_only])
     outputs.append(_carbon_content(mee_records, ctx))
-    location = concat_rows([o.rows for o in outputs])
+    location = _RowsOf(list(outputs), len(records))  # location-based rows, looked up per record
     tick("scope 2 market-based", 0.75)
-    energy_unit = _is_energy(records["unit"])
-    elec = records[
-        scope2 & (kind == "electricity") & energy_unit & ~np.isin(records["pos"], factor_out.rejected)
-    ]
-    market = market_based(
-        elec[elec["method"] != "market"] if supplier_market.any() else elec, instruments, ctx, location
-    )
+    energy_unit = _is(records["unit"], _is_energy_unit)
+    rejected = np.zeros(len(records), dtype=bool)
+    rejected[factor_out.rejected] = True
+    elec_mask = scope2 & electricity & energy_unit & ~rejected
+    if supplier_market.any():
+        elec_mask &= ~_is(method, lambda m: m == "market")
+    market = market_based(_take(records, elec_mask, _ELECTRICITY_COLUMNS), instruments, ctx, location)
     outputs.append(market)
-    outputs.append(_supplier_specific(records[supplier_market], ctx))
+    outputs.append(_supplier_specific(_take(records, supplier_market, _FACTOR_COLUMNS), ctx))
     # heat, and electricity given per non-energy unit (e.g. EV charging per km): market = location
-    outputs.append(_heat_market(records[scope2 & ~inline & ((kind == "heat") | ~energy_unit)], location))
+    heat = scope2 & ~inline & (~electricity | ~energy_unit)
+    outputs.append(_heat_market(records["pos"].to_numpy()[heat], location))
     return outputs
+
+
+class _RowsOf:
+    """The rows some outputs hold for given records, in output order, without concatenating
+    every output first (a dense position lookup instead of hashing)."""
+
+    def __init__(self, outputs: list[MethodOutput], n_records: int) -> None:
+        self.outputs = [o for o in outputs if len(o.rows)]
+        self.n_records = n_records
+
+    def __call__(self, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
+        wanted = np.zeros(self.n_records, dtype=bool)
+        wanted[np.asarray(positions, dtype=np.int64)] = True
+        parts = []
+        for output in self.outputs:
+            keep = wanted[output.rows["record_pos"].to_numpy()]
+            if keep.any():
+                parts.append(output.rows[keep])
+        return concat_rows(parts)
 
 
 def _carbon_content(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
@@ -288,22 +356,18 @@ def _category_mask(cat: pd.Categorical, test: Callable[[str], bool]) -> npt.NDAr
     return per_category[np.where(cat.codes < 0, len(cat.categories), cat.codes)]
 
 
-def _is_energy(units: pd.Series) -> npt.NDArray[np.bool_]:
-    codes, uniques = pd.factorize(units)
-    flags = []
-    for unit in uniques:
-        try:
-            flags.append(describe_dimension(str(unit)) == "energy")
-        except UnitError:
-            flags.append(False)
-    return np.array(flags, dtype=bool)[codes] if len(codes) else np.zeros(0, dtype=bool)
+def _is_energy_unit(unit: str) -> bool:
+    try:
+        return describe_dimension(unit) == "energy"
+    except UnitError:
+        return False
 
 
-def _heat_market(sub: pd.DataFrame, location: pd.DataFrame) -> MethodOutput:
+def _heat_market(positions: npt.NDArray[np.int64], location: Callable[[npt.NDArray[np.int64]], pd.DataFrame]) -> MethodOutput:
     """Purchased heat/steam (and Scope 2 records in non-energy units): without supplier-specific
     data the market-based result equals the location-based one (Scope 2 Guidance Table 6.3),
     flagged."""
-    rows_ = location[location["record_pos"].isin(sub["pos"])].copy()
+    rows_ = location(positions).copy()
     rows_["scope2_method"] = "market"
     rows_["method"] = "market:heat_location_factor"
     rows_["flags"] = with_flag(rows_["flags"], "heat_no_supplier_specific_factor")

@@ -27,6 +27,7 @@ full.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -209,8 +210,18 @@ def _covers(instr: pd.Series, elec: pd.DataFrame) -> npt.NDArray[np.bool_]:
     return covered
 
 
+LocationRows = pd.DataFrame | Callable[[npt.NDArray[np.int64]], pd.DataFrame]
+"""The location-based rows: a result frame, or a function giving the rows of record positions."""
+
+
+def _location_of(location_rows: LocationRows, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
+    if isinstance(location_rows, pd.DataFrame):
+        return location_rows[location_rows["record_pos"].isin(positions)]
+    return location_rows(positions)
+
+
 def market_based(
-    elec: pd.DataFrame, instruments: InstrumentTable | None, ctx: RunContext, location_rows: pd.DataFrame
+    elec: pd.DataFrame, instruments: InstrumentTable | None, ctx: RunContext, location_rows: LocationRows
 ) -> MethodOutput:
     """Market-based rows for electricity records ``elec`` (validated, with ``pos``)."""
     if elec.empty:
@@ -298,7 +309,7 @@ def _residual(
     sub: pd.DataFrame,
     share: npt.NDArray[np.float64],
     ctx: RunContext,
-    location_rows: pd.DataFrame,
+    location_rows: LocationRows,
     problems: list[Problem],
 ) -> pd.DataFrame:
     """Uncovered consumption × residual mix, else flagged proxies (module docstring, step 4)."""
@@ -332,7 +343,7 @@ def _residual(
         todo = todo[~todo["pos"].isin(done)]
     if not todo.empty:
         # last resort: the location-based rows, scaled to the uncovered share
-        loc = location_rows[location_rows["record_pos"].isin(todo["pos"])].copy()
+        loc = _location_of(location_rows, todo["pos"].to_numpy()).copy()
         shares = pd.Series(share, index=sub["pos"].to_numpy())
         factor = shares.reindex(loc["record_pos"].to_numpy()).to_numpy()
         loc["mass_kg"] = loc["mass_kg"].to_numpy() * factor

@@ -106,10 +106,13 @@ def factor_method(
     if sub.empty:
         return MethodOutput(empty_rows()), None, sub
     has_ncv = ~np.isnan(sub["ncv"].to_numpy())
-    quantity = sub["quantity"].to_numpy().copy()
-    unit = sub["unit"].to_numpy(dtype=object).copy()
+    quantity = sub["quantity"].to_numpy()
+    unit: pd.Series | npt.NDArray[np.object_] = sub["unit"]
     rejected: list[int] = []
+    keep = np.ones(len(sub), dtype=bool)
     if has_ncv.any():
+        quantity = quantity.copy()
+        unit = sub["unit"].to_numpy(dtype=object).copy()
         gj, ok, messages = _energy_from_ncv(sub[has_ncv])
         idx = np.flatnonzero(has_ncv)
         quantity[idx[ok]] = gj[ok]
@@ -126,10 +129,11 @@ def factor_method(
                 )
             )
             rejected.append(int(_at(sub, "pos", int(k))))
-    keep = ~np.isin(sub["pos"].to_numpy(), rejected)
-    sub, quantity, unit = sub[keep], quantity[keep], unit[keep]
+        keep = ~np.isin(sub["pos"].to_numpy(), rejected)
+    if not keep.all():
+        sub, quantity, unit = sub[keep], quantity[keep], np.asarray(unit, dtype=object)[keep]
     resolution = resolve(
-        resolution_frame(sub, unit),
+        resolution_frame(sub, None if isinstance(unit, pd.Series) else unit),
         ctx.factor_sets,
         store=ctx.store,
         raise_on_missing=False,
@@ -140,17 +144,13 @@ def factor_method(
     problems += resolution.problems
     resolved = resolution.table["factor_id"].notna().to_numpy()
     rejected += [int(p) for p in sub["pos"].to_numpy()[~resolved]]
-    # factors that hold carbon-content parameters instead of emission factors
+    # factors that hold carbon-content parameters instead of emission factors (decided per key)
     ef_rows = resolution.factor_rows(["emission_factor", "carbonate_factor"])
     with_ef = set(zip(ef_rows["full_id"], ef_rows["factor_id"], strict=True))
-    chosen = list(
-        zip(
-            resolution.table["factor_full_id"].astype(object),
-            resolution.table["factor_id"].astype(object),
-            strict=True,
-        )
+    parameter_only = resolved & _per_key(
+        resolution,
+        lambda full_id, factor_id: (full_id, factor_id) not in with_ef,
     )
-    parameter_only = resolved & np.array([c not in with_ef for c in chosen], dtype=bool)
     computed = resolved & ~parameter_only
     calc = factor_emissions(quantity, unit, resolution, ctx.gwp, only=computed).table
     pos = sub["pos"].to_numpy()
@@ -194,12 +194,30 @@ def factor_method(
         lineage=lineage,
         flags=flags,
     )
-    out = apply_oxidation_and_biomass(out, sub.set_index("pos"), ctx.gwp)
+    out = apply_oxidation_and_biomass(out, sub, ctx.gwp)
     return (
         MethodOutput(out, np.array(sorted(set(rejected)), dtype=np.int64), problems),
         resolution,
-        sub[parameter_only],
+        sub[parameter_only] if parameter_only.any() else sub.iloc[0:0],
     )
+
+
+def _per_key(resolution: Resolution, test: Any) -> npt.NDArray[np.bool_]:
+    """``test(full_id, factor_id)`` of each record's chosen factor, evaluated once per key."""
+    table = resolution.table
+    if resolution.keys is not None and resolution.per_key is not None:
+        per_key = resolution.per_key
+        values = np.array(
+            [
+                test(f, i)
+                for f, i in zip(per_key["factor_full_id"], per_key["factor_id"], strict=True)
+            ],
+            dtype=bool,
+        )
+        by_record: npt.NDArray[np.bool_] = values[resolution.keys]
+        return by_record
+    chosen = zip(table["factor_full_id"].astype(object), table["factor_id"].astype(object), strict=True)
+    return np.array([test(f, i) for f, i in chosen], dtype=bool)
 
 
 def _taken(values: Any, index: npt.NDArray[np.int64]) -> pd.Categorical:
@@ -233,9 +251,15 @@ def apply_oxidation_and_biomass(out: pd.DataFrame, records: pd.DataFrame, gwp_se
     fraction into fossil CO2 and ``CO2_biogenic`` (formulas in the module docstring)."""
     if out.empty:
         return out
-    pos = out["record_pos"].to_numpy()
-    of = records["oxidation_factor"].reindex(pos).to_numpy()
-    bf = records["biomass_fraction"].reindex(pos).to_numpy()
+    of_given = records["oxidation_factor"].to_numpy()
+    bf_given = records["biomass_fraction"].to_numpy()
+    if np.isnan(of_given).all() and np.isnan(bf_given).all():
+        return out  # nothing measured: the rows stand as computed
+    # the records' values per row, by position (``records`` has a ``pos`` column or is indexed by it)
+    record_pos = records["pos"].to_numpy() if "pos" in records.columns else records.index.to_numpy()
+    at = pd.Index(record_pos).get_indexer(out["record_pos"].to_numpy())
+    of = np.where(at >= 0, of_given[np.maximum(at, 0)], np.nan)
+    bf = np.where(at >= 0, bf_given[np.maximum(at, 0)], np.nan)
     is_co2 = (out["gas"] == "CO2").to_numpy()
     apply_of = is_co2 & ~np.isnan(of)
     if apply_of.any():

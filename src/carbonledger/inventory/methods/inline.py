@@ -94,6 +94,6 @@ def inline_method(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
         lineage=(lineage[ok] + ": " + text_ef[ok] + " " + ef_unit[ok]),
         flags=np.where(co2e[ok], "inline_factor|inline_co2e", "inline_factor"),
     )
-    out = apply_oxidation_and_biomass(out, sub.set_index("pos"), ctx.gwp)
+    out = apply_oxidation_and_biomass(out, sub, ctx.gwp)
     del n
     return MethodOutput(out, np.asarray(sub["pos"].to_numpy()[bad], dtype=np.int64), problems)
