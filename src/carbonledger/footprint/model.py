@@ -10,7 +10,9 @@ its activity data are all for that same run.
     ``kg``, ``t``, ``kWh``, ``tkm``, ``USD`` …), ``source``: ``process`` (made by a process of the
     model), ``factor`` (bought; a secondary emission factor: ``activity`` with optional
     ``factor_id``/``factor_set``/``region`` pins) or ``supplier`` (bought; the supplier's PACT
-    footprint in ``supplier_pcf``, a JSON file next to the model). Optional: ``mass_kg`` (kg
+    footprint in ``supplier_pcf``, a JSON file next to the model) or ``brightway`` (bought; an
+    activity of a Brightway database in ``brightway_activity``, scored by bw2calc: the
+    ``[brightway]`` extra, see ``docs/brightway.md``). Optional: ``mass_kg`` (kg
     per unit), ``price`` and ``currency`` (economic allocation), ``declared_unit``,
     ``declared_unit_amount``, ``product_ids``/``classifications`` (URNs, ``|``-separated),
     ``cpc``, ``description``, ``export`` (write a PACT footprint), ``geography``,
