@@ -14,11 +14,12 @@ import pytest
 
 pytest.importorskip("bw2data")
 
+from _bw_project import BIO
+
 from carbonledger.backends.brightway import import_supply_chain
 from carbonledger.backends.brightway._env import session
 from carbonledger.errors import InputError
 from carbonledger.footprint import compute_footprints
-from conftest import BIO
 
 pytestmark = pytest.mark.brightway
 

@@ -22,9 +22,10 @@ import pytest
 
 pytest.importorskip("bw2data")
 
+from _bw_project import TEST_METHOD
+
 from carbonledger.errors import InputError
 from carbonledger.footprint import build_model, compute_footprints
-from conftest import TEST_METHOD
 
 pytestmark = pytest.mark.brightway
 
