@@ -517,9 +517,13 @@ def _cat(series: pd.Series) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.obj
     return codes, values
 
 
-def _gathered(values: npt.NDArray[np.object_], codes: npt.NDArray[np.integer], index: pd.Index) -> pd.Series:
-    """A text column whose row i is ``values[codes[i]]`` (a categorical, first seen first)."""
-    return pd.Series(_first_seen(codes, values), index=index)
+def _gathered(
+    values: npt.NDArray[np.object_], codes: npt.NDArray[np.integer], index: pd.Index, *, ordered: bool = True
+) -> pd.Series:
+    """A text column whose row i is ``values[codes[i]]`` (a categorical, first seen first).
+    ``ordered``: the codes are numbered by first appearance, every value used (the codes of a
+    validated column, or of a factorisation)."""
+    return pd.Series(_first_seen(codes, values, ordered=ordered), index=index, copy=False)
 
 
 def _check_units(
@@ -719,7 +723,7 @@ def _check_inline_factor(checker: _Checker, out: dict[str, pd.Series]) -> None:
     if has_inline.any():
         merged_values = np.concatenate([gas_values, final])
         merged = np.where(has_inline, len(gas_values) + codes, gas_codes)
-        out["gas"] = _gathered(merged_values, merged, out["gas"].index)
+        out["gas"] = _gathered(merged_values, merged, out["gas"].index, ordered=False)
 
 
 def _check_methods(checker: _Checker, out: dict[str, pd.Series], kinds: pd.Series) -> None:

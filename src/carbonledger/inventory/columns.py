@@ -36,9 +36,20 @@ def constant(n: int, value: str = "", index: pd.Index | None = None) -> pd.Serie
     return pd.Series(categorical(np.zeros(n, dtype=np.int8), [value]), index=index)
 
 
-def first_seen(codes: npt.NDArray[np.integer], values: npt.NDArray[np.object_]) -> pd.Categorical:
+def first_seen(
+    codes: npt.NDArray[np.integer], values: npt.NDArray[np.object_], *, ordered: bool = False
+) -> pd.Categorical:
     """Categorical of ``values[codes]`` with only the values that occur, in order of first
-    appearance (how ``pd.factorize`` numbers a text column)."""
+    appearance (how ``pd.factorize`` numbers a text column).
+
+    ``ordered``: the codes are themselves numbered by first appearance and every value occurs
+    (as ``pd.factorize`` returns them); then equal values are merged without a pass over the rows.
+    """
+    if ordered:
+        merged, texts = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        if len(texts) == len(values):
+            return categorical(codes, texts)
+        return categorical(merged[codes], texts)
     new_codes, used = pd.factorize(np.asarray(codes))
     texts = np.asarray(values, dtype=object)[used]
     if len(pd.unique(texts)) != len(texts):  # values repeat: merge equal texts
@@ -54,8 +65,10 @@ def text(frame: pd.DataFrame, column: str) -> pd.Series:
         return constant(n, index=frame.index)
     codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
     cleaned = np.array([cell(u) for u in uniques] + [""], dtype=object)
+    if len(codes) and codes.min() >= 0:  # no missing cell: factorize's codes are first seen first
+        return pd.Series(first_seen(codes, cleaned[:-1], ordered=True), index=frame.index, copy=False)
     per_row = np.where(codes < 0, len(cleaned) - 1, codes)
-    return pd.Series(first_seen(per_row, cleaned), index=frame.index)
+    return pd.Series(first_seen(per_row, cleaned), index=frame.index, copy=False)
 
 
 def id_text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -71,9 +84,9 @@ def id_text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def map_text(series: pd.Series, func: Callable[[str], str]) -> pd.Series:
     """Apply ``func`` once per distinct value of a text column (a categorical)."""
-    codes, cats = codes_of(series)
+    codes, cats = codes_of(series)  # numbered by first appearance, every value used
     mapped = np.array([func(str(c)) for c in cats], dtype=object)
-    return pd.Series(first_seen(codes, mapped), index=series.index)
+    return pd.Series(first_seen(codes, mapped, ordered=True), index=series.index, copy=False)
 
 
 def arrow_floats(col: pd.Series) -> npt.NDArray[np.float64] | None:
@@ -95,13 +108,35 @@ def arrow_floats(col: pd.Series) -> npt.NDArray[np.float64] | None:
         return None
 
 
+class _Absent:
+    """A read-only all-NaN column and an all-False mask of one length, shared by every absent
+    numeric column (writing into them raises instead of changing another column)."""
+
+    def __init__(self, n: int) -> None:
+        self.nan = np.full(n, np.nan)
+        self.nan.flags.writeable = False
+        self.flags = np.zeros(n, dtype=bool)
+        self.flags.flags.writeable = False
+
+
+_ABSENT: dict[int, _Absent] = {}
+
+
+def _absent(n: int) -> _Absent:
+    if n not in _ABSENT:
+        _ABSENT.clear()  # one length at a time (the table being validated)
+        _ABSENT[n] = _Absent(n)
+    return _ABSENT[n]
+
+
 def numbers(
     frame: pd.DataFrame, column: str
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """(values, present, non_numeric) for a numeric column (text or numbers)."""
     n = len(frame)
     if column not in frame.columns:
-        return np.full(n, np.nan), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+        nothing = _absent(n)
+        return nothing.nan, nothing.flags, nothing.flags
     col = frame[column]
     if pd.api.types.is_numeric_dtype(col):
         values = col.to_numpy(dtype=np.float64, na_value=np.nan)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +40,7 @@ from carbonledger.inventory.methods._rows import (
     RESULT_COLUMNS,
     MethodOutput,
     as_categorical,
+    complete,
     concat_rows,
     empty_rows,
     with_flag,
@@ -334,14 +336,37 @@ def _supplier_specific(sub: pd.DataFrame, ctx: RunContext) -> MethodOutput:
     if sub.empty:
         return MethodOutput(empty_rows())
     market = inline_method(sub, ctx)
-    market.rows["scope2_method"] = "market"
-    market.rows["method"] = "market:supplier_specific_record"
+    market.rows["scope2_method"] = _constant(len(market.rows), "market")
+    market.rows["method"] = _constant(len(market.rows), "market:supplier_specific_record")
     location, _, _ = factor_method(sub.assign(emission_factor=np.nan), ctx)
     return MethodOutput(
         concat_rows([market.rows, location.rows]),
         np.concatenate([market.rejected, location.rejected]),
         market.problems + location.problems,
     )
+
+
+def _constant(n: int, text: str) -> pd.Categorical:
+    """A text column holding one value (one byte per row)."""
+    return categorical(np.zeros(n, dtype=np.int8), [text])
+
+
+def _gather(values: pd.Series, pos: npt.NDArray[np.int64]) -> Any:
+    """Rows ``pos`` of a record column: numbers and high-cardinality text (record ids) by take,
+    categoricals by their codes (validated categories are in order of first appearance over the
+    records, as a factorisation of the column would number them)."""
+    array = values.array
+    if isinstance(array, pd.Categorical):
+        if not (array.codes < 0).any():
+            return categorical(array.codes[pos], array.categories)
+        codes, cats = codes_of(values)
+        return categorical(codes[pos], pd.Index(cats, dtype=object))
+    if pd.api.types.is_numeric_dtype(values):
+        return values.to_numpy()[pos]
+    if pd.api.types.is_string_dtype(values):
+        return array.take(pos)  # many distinct values: Arrow take
+    codes, cats = codes_of(values)
+    return categorical(codes[pos], pd.Index(cats, dtype=object))
 
 
 def _categorical(texts: list[str], codes: npt.NDArray[np.int64]) -> pd.Categorical:
@@ -368,8 +393,8 @@ def _heat_market(positions: npt.NDArray[np.int64], location: Callable[[npt.NDArr
     data the market-based result equals the location-based one (Scope 2 Guidance Table 6.3),
     flagged."""
     rows_ = location(positions).copy()
-    rows_["scope2_method"] = "market"
-    rows_["method"] = "market:heat_location_factor"
+    rows_["scope2_method"] = _constant(len(rows_), "market")
+    rows_["method"] = _constant(len(rows_), "market:heat_location_factor")
     rows_["flags"] = with_flag(rows_["flags"], "heat_no_supplier_specific_factor")
     return MethodOutput(rows_)
 
@@ -381,7 +406,7 @@ def _assemble(
     ctx: RunContext,
     instruments: InstrumentTable | None,
 ) -> InventoryResult:
-    rows_ = concat_rows([o.rows for o in outputs])
+    rows_ = complete(concat_rows([o.rows for o in outputs]))
     rejected_pos: npt.NDArray[np.int64] = (
         np.unique(np.concatenate([o.rejected for o in outputs])).astype(np.int64)
         if outputs
@@ -395,12 +420,7 @@ def _assemble(
         rows_ = rows_[~np.isin(rows_["record_pos"].to_numpy(), rejected_pos)].reset_index(drop=True)
     pos = rows_["record_pos"].to_numpy()
     for column in (*_RECORD_COLUMNS, "kind"):
-        values = records[column]
-        if column in ("record_id", "description") or pd.api.types.is_numeric_dtype(values):
-            rows_[column] = values.array.take(pos)  # many distinct values: Arrow/numpy take
-        else:
-            codes, cats = codes_of(values)
-            rows_[column] = categorical(codes[pos], pd.Index(cats, dtype=object))
+        rows_[column] = _gather(records[column], pos)
     gas_cat = as_categorical(rows_["gas"])
     flag_cat = as_categorical(rows_["flags"])
     biogenic = _category_mask(gas_cat, lambda g: g == "CO2_biogenic")

@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical, codes_of
 from carbonledger.errors import Problem, UnitError
 from carbonledger.inventory.context import RunContext
 from carbonledger.inventory.methods._rows import (
@@ -47,7 +48,7 @@ from carbonledger.inventory.methods._rows import (
 from carbonledger.inventory.methods.factor import factor_method
 from carbonledger.io.tables import RawTable
 from carbonledger.regions import canonical_region, is_known_region, region_chain
-from carbonledger.units import is_co2e_unit, multiplier, multipliers
+from carbonledger.units import is_co2e_unit, multiplier
 
 __all__ = [
     "INSTRUMENT_COLUMNS",
@@ -196,6 +197,13 @@ def validate_instruments(raw: RawTable, reporting_year: int | None) -> Instrumen
     return InstrumentTable(out[~bad].reset_index(drop=True), problems, len(frame), rejected)
 
 
+def _to_mwh(unit: str) -> float:
+    try:
+        return multiplier(unit, "MWh")
+    except UnitError:
+        return float("nan")
+
+
 def _covers(instr: pd.Series, elec: pd.DataFrame) -> npt.NDArray[np.bool_]:
     covers = str(instr["covers"])
     if covers == "":
@@ -227,7 +235,8 @@ def market_based(
     if elec.empty:
         return MethodOutput(empty_rows())
     problems: list[Problem] = []
-    per_unit, _, _ = multipliers(elec["unit"].to_numpy(dtype=object), "MWh")
+    u_codes, u_values = codes_of(elec["unit"])
+    per_unit = np.array([_to_mwh(str(u)) for u in u_values], dtype=np.float64)[u_codes]
     mwh = elec["quantity"].to_numpy() * per_unit
     remaining = mwh.copy()
     parts: list[pd.DataFrame] = []
@@ -305,6 +314,21 @@ def market_based(
     return MethodOutput(out, np.zeros(0, dtype=np.int64), problems)
 
 
+def _constant(n: int, text: str) -> pd.Categorical:
+    """A text column holding one value (one byte per row)."""
+    return categorical(np.zeros(n, dtype=np.int8), [text])
+
+
+def _member(positions: npt.NDArray[np.int64], of: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which ``positions`` occur in ``of`` (record positions: a dense lookup, no hashing)."""
+    if len(positions) == 0 or len(of) == 0:
+        return np.zeros(len(positions), dtype=bool)
+    lookup = np.zeros(int(max(positions.max(), of.max())) + 1, dtype=bool)
+    lookup[of] = True
+    found: npt.NDArray[np.bool_] = lookup[positions]
+    return found
+
+
 def _residual(
     sub: pd.DataFrame,
     share: npt.NDArray[np.float64],
@@ -313,7 +337,10 @@ def _residual(
     problems: list[Problem],
 ) -> pd.DataFrame:
     """Uncovered consumption × residual mix, else flagged proxies (module docstring, step 4)."""
-    scaled = sub.assign(quantity=sub["quantity"].to_numpy() * share, factor_id="", factor_set="")
+    n = len(sub)
+    scaled = sub.assign(
+        quantity=sub["quantity"].to_numpy() * share, factor_id=_constant(n, ""), factor_set=_constant(n, "")
+    )
     todo = scaled
     parts = []
     for activity, flag in (
@@ -324,11 +351,15 @@ def _residual(
             break
         if not ctx.has_activity(activity):  # no set has this factor: nothing to look up
             continue
-        output, _, _ = factor_method(todo.assign(activity=activity, ncv=np.nan), ctx, diagnose=False)
+        output, _, _ = factor_method(
+            todo.assign(activity=_constant(len(todo), activity), ncv=np.nan), ctx, diagnose=False
+        )
         if not output.rows.empty:
             rows_ = output.rows
-            rows_["scope2_method"] = "market"
-            rows_["method"] = "market:residual_mix" if not flag else "market:residual_mix_proxy"
+            rows_["scope2_method"] = _constant(len(rows_), "market")
+            rows_["method"] = _constant(
+                len(rows_), "market:residual_mix" if not flag else "market:residual_mix_proxy"
+            )
             if flag:
                 rows_["flags"] = with_flag(rows_["flags"], flag)
                 rows_["lineage"] = retext(
@@ -339,17 +370,20 @@ def _residual(
                     ),
                 )
             parts.append(rows_)
-        done = set(output.rows["record_pos"]) if not output.rows.empty else set()
-        todo = todo[~todo["pos"].isin(done)]
+            todo = todo[~_member(todo["pos"].to_numpy(), output.rows["record_pos"].to_numpy())]
     if not todo.empty:
         # last resort: the location-based rows, scaled to the uncovered share
-        loc = _location_of(location_rows, todo["pos"].to_numpy()).copy()
-        shares = pd.Series(share, index=sub["pos"].to_numpy())
-        factor = shares.reindex(loc["record_pos"].to_numpy()).to_numpy()
+        todo_pos = todo["pos"].to_numpy()
+        loc = _location_of(location_rows, todo_pos).copy()
+        loc_pos = loc["record_pos"].to_numpy()
+        sub_pos = sub["pos"].to_numpy()
+        lookup = np.full(int(max(sub_pos.max(), loc_pos.max(initial=0))) + 1, np.nan)
+        lookup[sub_pos] = share
+        factor = lookup[loc_pos]
         loc["mass_kg"] = loc["mass_kg"].to_numpy() * factor
         loc["co2e_kg"] = loc["co2e_kg"].to_numpy() * factor
-        loc["scope2_method"] = "market"
-        loc["method"] = "market:grid_average"
+        loc["scope2_method"] = _constant(len(loc), "market")
+        loc["method"] = _constant(len(loc), "market:grid_average")
         loc["flags"] = with_flag(loc["flags"], "no_residual_mix_grid_average")
         loc["lineage"] = retext(
             loc["lineage"],
@@ -359,17 +393,19 @@ def _residual(
             ),
         )
         parts.append(loc)
-        missing = set(todo["pos"]) - set(loc["record_pos"])
-        by_pos = sub.set_index("pos")
-        for pos in sorted(missing):
-            rec = by_pos.loc[pos]
-            problems.append(
-                Problem(
-                    "no market-based factor (residual mix, proxy or grid average) for this record",
-                    file=ctx.source,
-                    row=int(rec["row"]),
-                    field="region",
-                    record_id=str(rec["record_id"]),
+        missing = np.unique(todo_pos[~_member(todo_pos, loc_pos)])
+        if len(missing):
+            at = pd.Index(sub_pos).get_indexer(missing)
+            rows_of = sub["row"].to_numpy()[at]
+            ids_of = sub["record_id"].to_numpy()[at]
+            for row, record_id in zip(rows_of, ids_of, strict=True):
+                problems.append(
+                    Problem(
+                        "no market-based factor (residual mix, proxy or grid average) for this record",
+                        file=ctx.source,
+                        row=int(row),
+                        field="region",
+                        record_id=str(record_id),
+                    )
                 )
-            )
     return concat_rows(parts)

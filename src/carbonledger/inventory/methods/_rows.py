@@ -60,6 +60,19 @@ _FLOAT = {
 }
 
 
+_SCOPE3_ONLY = {
+    "s3_method",
+    "data_type",
+    "dqi_technological",
+    "dqi_temporal",
+    "dqi_geographical",
+    "dqi_completeness",
+    "dqi_reliability",
+    "dqi_score",
+}
+"""Columns a method frame may leave out (filled, NaN or empty, when frames are concatenated)."""
+
+
 @dataclass
 class MethodOutput:
     """Rows computed by a method, the positions of records it rejected, and problems."""
@@ -70,12 +83,15 @@ class MethodOutput:
 
 
 def rows(record_pos: npt.NDArray[np.int64], **columns: Any) -> pd.DataFrame:
-    """A result frame with every standard column (scalars broadcast; missing → empty)."""
+    """A result frame with the standard columns (scalars broadcast; missing → empty). The Scope 3
+    columns are left out unless given: :func:`concat_rows` fills them (NaN, empty text)."""
     n = len(record_pos)
     data: dict[str, Any] = {"record_pos": np.asarray(record_pos, dtype=np.int64)}
     for name in RESULT_COLUMNS[1:]:
         value = columns.get(name)
         if value is None:
+            if name in _SCOPE3_ONLY and n:
+                continue
             value = np.full(n, np.nan) if name in _FLOAT else ""
         if np.isscalar(value) or isinstance(value, str):
             if name in _FLOAT:
@@ -124,27 +140,48 @@ def concat_rows(parts: list[pd.DataFrame]) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return empty_rows()
-    columns = list(parts[0].columns)
-    for part in parts[1:]:
-        columns += [c for c in part.columns if c not in columns]
+    present: list[str] = []
+    for part in parts:
+        present += [c for c in part.columns if c not in present]
+    columns = [c for c in RESULT_COLUMNS if c in present] + [c for c in present if c not in RESULT_COLUMNS]
     data: dict[str, Any] = {}
     for column in columns:
-        pieces = [p[column] if column in p.columns else pd.Series([np.nan] * len(p)) for p in parts]
-        if all(
-            pd.api.types.is_numeric_dtype(x) and not isinstance(x.dtype, pd.CategoricalDtype) for x in pieces
-        ):
-            data[column] = np.concatenate([x.to_numpy() for x in pieces])
-        else:
-            cats = [
+        given = [p[column] for p in parts if column in p.columns]
+        numeric = all(
+            pd.api.types.is_numeric_dtype(x) and not isinstance(x.dtype, pd.CategoricalDtype) for x in given
+        )
+        if numeric:
+            data[column] = np.concatenate(
+                [p[column].to_numpy() if column in p.columns else np.full(len(p), np.nan) for p in parts]
+            )
+            continue
+        cats = []
+        for p in parts:
+            if column not in p.columns:  # a column a frame left out: empty text
+                cats.append(categorical(np.zeros(len(p), dtype=np.int8), [""]))
+                continue
+            x = p[column]
+            cats.append(
                 as_categorical(
                     x.astype(object).where(x.notna(), "")
                     if not isinstance(x.dtype, pd.CategoricalDtype)
                     else x
                 )
-                for x in pieces
-            ]
-            data[column] = union_categoricals(cats, ignore_order=True)
+            )
+        data[column] = union_categoricals(cats, ignore_order=True)
     return pd.DataFrame(data, copy=False)
+
+
+def complete(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every standard column (a left-out Scope 3 column: NaN or empty text)."""
+    missing = [c for c in RESULT_COLUMNS if c not in frame.columns]
+    if not missing:
+        return frame
+    n = len(frame)
+    extra = {
+        c: np.full(n, np.nan) if c in _FLOAT else categorical(np.zeros(n, dtype=np.int8), [""]) for c in missing
+    }
+    return frame.assign(**extra)
 
 
 def retext(values: object, func: Any) -> pd.Categorical:

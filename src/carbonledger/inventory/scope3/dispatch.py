@@ -19,6 +19,8 @@ a shared allocation (``allocation_amount / allocation_total``) applies to any re
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -73,9 +75,18 @@ _USED = frozenset(
 
 def is_scope3(records: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Records computed by the Scope 3 methods: Scope 3 activity kinds."""
-    kinds = np.isin(records["kind"].to_numpy(dtype=object), list(SCOPE3_KINDS))
-    scope3: npt.NDArray[np.bool_] = kinds & (records["scope"].to_numpy(dtype=object) == "3")
+    scope3: npt.NDArray[np.bool_] = _per_value(records["kind"], lambda k: k in SCOPE3_KINDS) & _per_value(
+        records["scope"], lambda s: s == "3"
+    )
     return scope3
+
+
+def _per_value(values: pd.Series, test: Any) -> npt.NDArray[np.bool_]:
+    """``test`` of each row's text, evaluated once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    per_value = np.array([test(str(u)) for u in uniques], dtype=bool)
+    rows: npt.NDArray[np.bool_] = per_value[codes] if len(codes) else np.zeros(0, dtype=bool)
+    return rows
 
 
 def _co2e_units(units: pd.Series) -> npt.NDArray[np.bool_]:

@@ -22,7 +22,7 @@ def scope3_rows(results: pd.DataFrame) -> pd.DataFrame:
     """The Scope 3 result rows (scope key ``3``)."""
     if results.empty or "scope_key" not in results.columns:
         return results.iloc[0:0]
-    return results[results["scope_key"].astype(str) == "3"]
+    return results[(results["scope_key"] == "3").to_numpy()]
 
 
 def _fsum_by(frame: pd.DataFrame, by: str) -> dict[str, float]:

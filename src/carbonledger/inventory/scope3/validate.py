@@ -356,57 +356,68 @@ def check_scope3(
             accepted="an ISO 3166 code such as GB, US, CN, or a grid region",
         )
     # -- spend-based: currency and price year ------------------------------------------------
-    spend = (f_values == "spend/")[f_codes]
+    # (conditions per distinct family, unit and currency; row masks only where some row can match)
+    spend_v = f_values == "spend/"
     unit_currency_v = np.array([_currency(str(u)) for u in u_values], dtype=object)
-    unit_currency = unit_currency_v[u_codes]
     c_codes, c_values = _codes(out["currency"])
     upper_v = np.array([str(c).upper() for c in c_values], dtype=object)
     curr_unit_v = np.array([_currency(str(c)) for c in upper_v], dtype=object)
-    given_currency = (upper_v != "")[c_codes]
+    currency_given = bool((upper_v != "").any())
+    given_currency = (upper_v != "")[c_codes] if currency_given else none
     curr_unit = curr_unit_v[c_codes]
-    checker.flag(
-        spend & ~given_currency & (unit_currency == ""),
-        "currency",
-        "spend needs a currency: give column currency, or a currency as the unit",
-        accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
-    )
-    checker.flag(
-        given_currency & (curr_unit == ""),
-        "currency",
-        "currency not recognised",
-        accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
-    )
-    conflict = (
-        spend & given_currency & (unit_currency != "") & (curr_unit != "") & (curr_unit != unit_currency)
-    )
-    checker.flag(
-        conflict,
-        "currency",
-        "currency does not match the currency of the unit",
-        accepted="the same currency in both, or leave one empty",
-    )
-    non_currency_unit = spend & (unit_currency == "") & (u_values != "")[u_codes]
-    checker.flag(
-        non_currency_unit & ~given_currency,
-        "unit",
-        "a spend record's unit must be a currency",
-        accepted="CNY, USD, EUR …",
-    )
+    if spend_v.any():
+        spend = spend_v[f_codes]
+        unit_currency = unit_currency_v[u_codes]
+        checker.flag(
+            spend & ~given_currency & (unit_currency == ""),
+            "currency",
+            "spend needs a currency: give column currency, or a currency as the unit",
+            accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
+        )
+    if currency_given:
+        checker.flag(
+            given_currency & (curr_unit == ""),
+            "currency",
+            "currency not recognised",
+            accepted="CNY, USD, EUR, GBP, JPY, KRW, HKD",
+        )
+    if spend_v.any():
+        conflict = (
+            spend & given_currency & (unit_currency != "") & (curr_unit != "") & (curr_unit != unit_currency)
+        )
+        checker.flag(
+            conflict,
+            "currency",
+            "currency does not match the currency of the unit",
+            accepted="the same currency in both, or leave one empty",
+        )
+        non_currency_unit = spend & (unit_currency == "") & (u_values != "")[u_codes]
+        checker.flag(
+            non_currency_unit & ~given_currency,
+            "unit",
+            "a spend record's unit must be a currency",
+            accepted="CNY, USD, EUR …",
+        )
     # the record's currency: the column's (when given) or the unit's, per distinct pair
-    pair = c_codes.astype(np.int64) * len(u_values) + u_codes
-    p_codes, p_distinct = pd.factorize(pair)
-    per_pair = np.where(
-        upper_v[p_distinct // len(u_values)] != "",
-        curr_unit_v[p_distinct // len(u_values)],
-        unit_currency_v[p_distinct % len(u_values)],
-    ).astype(object)
-    out["currency"] = pd.Series(columns.first_seen(p_codes, per_pair), index=index)
-    checker.flag(
-        spend & ~has["price_year"],
-        "price_year",
-        "spend needs the price year of the amount",
-        accepted="the year of the prices the amount is in, e.g. 2023 for 2023 invoices",
-    )
+    if currency_given:
+        pair = c_codes.astype(np.int64) * len(u_values) + u_codes
+        p_codes, p_distinct = pd.factorize(pair)
+        per_pair = np.where(
+            upper_v[p_distinct // len(u_values)] != "",
+            curr_unit_v[p_distinct // len(u_values)],
+            unit_currency_v[p_distinct % len(u_values)],
+        ).astype(object)
+        currency = columns.first_seen(p_codes, per_pair, ordered=True)
+    else:  # no currency given: the unit's currency
+        currency = columns.first_seen(u_codes, unit_currency_v)
+    out["currency"] = pd.Series(currency, index=index, copy=False)
+    if spend_v.any():
+        checker.flag(
+            spend & ~has["price_year"],
+            "price_year",
+            "spend needs the price year of the amount",
+            accepted="the year of the prices the amount is in, e.g. 2023 for 2023 invoices",
+        )
     # -- freight: mass and distance go together ---------------------------------------------------
     if "mass" in present or "distance" in present:
         freight = family_is("freight/", "downstream_transport/")
@@ -434,40 +445,49 @@ def check_scope3(
                 accepted="employees, working_days, distance (one way) and share, all four",
             )
     # -- investments: PCAF attribution on reported investee emissions ------------------------------
-    co2e_unit = np.array([_co2e(str(u)) for u in u_values], dtype=bool)[u_codes]
-    checker.flag(
-        family_is("investment/") & co2e_unit & ~has["attribution_factor"],
-        "attribution_factor",
-        "investee emissions need an attribution factor",
-        accepted="a fraction, e.g. outstanding amount / (EVIC) = 0.02",
-    )
+    co2e_v = np.array([_co2e(str(u)) for u in u_values], dtype=bool)
+    prefix_v = np.array([str(f).split("/")[0] + "/" for f in f_values], dtype=object)
+    if (prefix_v == "investment/").any() and co2e_v.any():
+        checker.flag(
+            family_is("investment/") & co2e_v[u_codes] & ~has["attribution_factor"],
+            "attribution_factor",
+            "investee emissions need an attribution factor",
+            accepted="a fraction, e.g. outstanding amount / (EVIC) = 0.02",
+        )
     # -- supplier-specific -------------------------------------------------------------------------
-    hybrid = (m_values == "hybrid")[m_codes]
-    wants_supplier = ((f_values == "supplier/")[f_codes] & ~co2e_unit & ~hybrid) | (
-        m_values == "supplier_specific"
-    )[m_codes]
-    no_inline = np.isnan(out["emission_factor"].to_numpy())
-    no_supplier = (out["supplier_id"] == "").to_numpy()
-    checker.flag(
-        wants_supplier & no_inline & no_supplier,
-        "supplier_id",
-        "the supplier-specific method needs supplier_id",
-        accepted="the supplier's id in the supplier table or PACT companyIds",
-    )
-    checker.flag(
-        wants_supplier & no_inline & (out["product_id"] == "").to_numpy(),
-        "product_id",
-        "the supplier-specific method needs product_id",
-        accepted="the product id in the supplier table or PACT productIds",
-    )
-    checker.flag(
-        hybrid & no_supplier,
-        "supplier_id",
-        "the hybrid method groups records by supplier_id",
-        accepted="the supplier's id",
-    )
-    scope3 = np.isin(k_values, list(SCOPE3_KINDS))[k_codes]
-    bad_method = scope3 & ~np.isin(m_values, ["", *METHOD_NAMES])[m_codes]
-    checker.flag(
-        bad_method, "method", "method is not a Scope 3 method", accepted=", ".join(sorted(METHOD_NAMES))
-    )
+    if (f_values == "supplier/").any() or (m_values == "supplier_specific").any():
+        co2e_unit = co2e_v[u_codes]
+        hybrid = (m_values == "hybrid")[m_codes]
+        wants_supplier = ((f_values == "supplier/")[f_codes] & ~co2e_unit & ~hybrid) | (
+            m_values == "supplier_specific"
+        )[m_codes]
+        no_inline = np.isnan(out["emission_factor"].to_numpy())
+        no_supplier = (out["supplier_id"] == "").to_numpy()
+        checker.flag(
+            wants_supplier & no_inline & no_supplier,
+            "supplier_id",
+            "the supplier-specific method needs supplier_id",
+            accepted="the supplier's id in the supplier table or PACT companyIds",
+        )
+        checker.flag(
+            wants_supplier & no_inline & (out["product_id"] == "").to_numpy(),
+            "product_id",
+            "the supplier-specific method needs product_id",
+            accepted="the product id in the supplier table or PACT productIds",
+        )
+    if (m_values == "hybrid").any():
+        checker.flag(
+            (m_values == "hybrid")[m_codes] & (out["supplier_id"] == "").to_numpy(),
+            "supplier_id",
+            "the hybrid method groups records by supplier_id",
+            accepted="the supplier's id",
+        )
+    scope3_v = np.isin(k_values, list(SCOPE3_KINDS))
+    bad_method_v = ~np.isin(m_values, ["", *METHOD_NAMES])
+    if scope3_v.any() and bad_method_v.any():
+        checker.flag(
+            scope3_v[k_codes] & bad_method_v[m_codes],
+            "method",
+            "method is not a Scope 3 method",
+            accepted=", ".join(sorted(METHOD_NAMES)),
+        )
