@@ -181,6 +181,14 @@ class CandidateIndex:
 
 def _days(values: pd.Series | npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
     """Dates (strings or datetimes) → int64 days since 1970-01-01; missing → _NO_DAY."""
+    array = np.asarray(values)
+    if array.dtype.kind == "M":  # already dates: integer arithmetic only
+        days = array.astype("datetime64[D]")
+        out: npt.NDArray[np.int64] = days.astype(np.int64)
+        missing = np.isnat(days)
+        if missing.any():
+            out = np.where(missing, _NO_DAY, out)
+        return out
     parsed = pd.to_datetime(pd.Series(values), errors="coerce")
     out = (parsed.to_numpy(dtype="datetime64[D]") - _EPOCH).astype("int64")
     out[parsed.isna().to_numpy()] = _NO_DAY
@@ -209,7 +217,11 @@ class Resolution:
 
     def factor_rows(self, parameters: Sequence[str] | None = None) -> pd.DataFrame:
         """Tidy rows (all gases/parameters) of the factors chosen for at least one record."""
-        chosen = self.table.loc[self.resolved, ["factor_full_id", "factor_id"]].drop_duplicates()
+        if self.per_key is not None:  # the chosen factors, once per key (not per record)
+            chosen = self.per_key.loc[self.per_key["factor_id"].notna(), ["factor_full_id", "factor_id"]]
+            chosen = chosen.drop_duplicates()
+        else:
+            chosen = self.table.loc[self.resolved, ["factor_full_id", "factor_id"]].drop_duplicates()
         chosen = chosen.rename(columns={"factor_full_id": "full_id"})
         rows = self.index.rows.merge(chosen, on=["full_id", "factor_id"], how="inner")
         if parameters is not None:

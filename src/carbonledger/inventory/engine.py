@@ -378,7 +378,8 @@ def _categorical(texts: list[str], codes: npt.NDArray[np.int64]) -> pd.Categoric
 def _category_mask(cat: pd.Categorical, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:
     """Rows whose category satisfies ``test`` (evaluated once per category)."""
     per_category = np.array([test(str(c)) for c in cat.categories] + [False], dtype=bool)
-    return per_category[np.where(cat.codes < 0, len(cat.categories), cat.codes)]
+    rows: npt.NDArray[np.bool_] = per_category[cat.codes]  # code -1 (missing) → the last entry
+    return rows
 
 
 def _is_energy_unit(unit: str) -> bool:
@@ -419,18 +420,21 @@ def _assemble(
     if len(rejected_pos):
         rows_ = rows_[~np.isin(rows_["record_pos"].to_numpy(), rejected_pos)].reset_index(drop=True)
     pos = rows_["record_pos"].to_numpy()
+    data: dict[str, Any] = {name: rows_[name].array for name in rows_.columns}
     for column in (*_RECORD_COLUMNS, "kind"):
-        rows_[column] = _gather(records[column], pos)
+        data[column] = _gather(records[column], pos)
     gas_cat = as_categorical(rows_["gas"])
     flag_cat = as_categorical(rows_["flags"])
     biogenic = _category_mask(gas_cat, lambda g: g == "CO2_biogenic")
     non_kyoto = _category_mask(flag_cat, lambda f: "non_kyoto" in f.split("|"))
     # biogenic CO2 is outside the scopes; non-Kyoto gases are a memo item (GHG Protocol ch. 4, 9)
-    scope_codes, scope_cats = codes_of(rows_["scope"])
+    scope_codes, scope_cats = codes_of(pd.Series(data["scope"], copy=False))
     all_scopes = pd.Index([*map(str, scope_cats), "outside_scopes", "memo_non_kyoto"]).unique()
     scope_codes = all_scopes.get_indexer(pd.Index(map(str, scope_cats)))[scope_codes]
-    scope_codes[biogenic] = list(all_scopes).index("outside_scopes")
-    scope_codes[non_kyoto] = list(all_scopes).index("memo_non_kyoto")
+    if biogenic.any():
+        scope_codes[biogenic] = list(all_scopes).index("outside_scopes")
+    if non_kyoto.any():
+        scope_codes[non_kyoto] = list(all_scopes).index("memo_non_kyoto")
     method_codes, method_cats = codes_of(rows_["scope2_method"])
     width = len(method_cats)
     key_codes, key_values = pd.factorize(scope_codes * width + method_codes)
@@ -445,11 +449,11 @@ def _assemble(
         else:
             scope_key_texts.append(scope_text)
             method_texts.append("")
-    rows_["scope"] = categorical(scope_codes, all_scopes)
-    rows_["scope2_method"] = _categorical(method_texts, key_codes)
-    rows_["scope_key"] = _categorical(scope_key_texts, key_codes)
-    rows_["gwp"] = categorical(np.zeros(len(rows_), dtype=np.int8), categories=[ctx.gwp])
-    rows_["tco2e"] = rows_["co2e_kg"].to_numpy() / 1000.0
+    data["scope"] = categorical(scope_codes, all_scopes)
+    data["scope2_method"] = _categorical(method_texts, key_codes)
+    data["scope_key"] = _categorical(scope_key_texts, key_codes)
+    data["gwp"] = categorical(np.zeros(len(rows_), dtype=np.int8), categories=[ctx.gwp])
+    data["tco2e"] = rows_["co2e_kg"].to_numpy() / 1000.0
     order = (
         [
             "record_id",
@@ -472,7 +476,7 @@ def _assemble(
         + [c for c in RESULT_COLUMNS if c not in ("record_pos", "gas", "mass_kg", "co2e_kg")]
         + ["kind", "description", "record_pos"]
     )
-    rows_ = rows_[order]
+    rows_ = pd.DataFrame({name: data[name] for name in order}, copy=False)
     rejected_rows = sorted(
         set(table.rejected_rows) | {int(r) for r in records["row"].to_numpy()[rejected_pos]}
     )

@@ -49,11 +49,11 @@ def _fsum_by(frame: pd.DataFrame, by: str, column: str = "tco2e") -> dict[str, f
 FINE_KEYS = ("scope_key", "category", "gas", "entity", "period")
 
 
-def _codes(values: pd.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+def _codes(values: pd.Series) -> tuple[npt.NDArray[np.integer], npt.NDArray[np.object_]]:
     """(codes, texts) of a text column: a categorical's own codes when it has no missing value."""
     array = values.array
     if isinstance(array, pd.Categorical) and not (array.codes < 0).any():
-        return array.codes.astype(np.int64), np.asarray(array.categories, dtype=object)
+        return array.codes, np.asarray(array.categories, dtype=object)
     return codes_of(values)
 
 
@@ -66,21 +66,26 @@ def fine_groups(results: pd.DataFrame, column: str = "tco2e") -> pd.DataFrame:
     """
     if results.empty:
         return pd.DataFrame(columns=[*FINE_KEYS, column])
-    codes = np.zeros(len(results), dtype=np.int64)
+    coded = [_codes(results[key]) for key in FINE_KEYS]
+    space = int(np.prod([max(len(values), 1) for _, values in coded], dtype=np.float64))
+    codes: npt.NDArray[np.signedinteger[Any]] = np.zeros(
+        len(results), dtype=np.int32 if space < 2**31 else np.int64
+    )
     decode: list[tuple[npt.NDArray[np.object_], int]] = []
-    for key in FINE_KEYS:
-        key_codes, key_values = _codes(results[key])
+    for key_codes, key_values in coded:
         width = max(len(key_values), 1)
-        codes = codes * width + key_codes
+        np.multiply(codes, width, out=codes)
+        np.add(codes, key_codes, out=codes, casting="unsafe")
         decode.append((key_values, width))
     group, distinct = pd.factorize(codes)
     n_groups = len(distinct)
     # numpy's stable sort of 16-bit integers is a radix sort (linear); larger ids use the default
     order = np.argsort(group.astype(np.int16) if n_groups < 2**15 else group, kind="stable")
-    values = results[column].to_numpy(dtype=np.float64)[order].tolist()
+    ordered: Any = np.ascontiguousarray(results[column].to_numpy(dtype=np.float64)[order])
+    values = memoryview(ordered)
     ends = np.cumsum(np.bincount(group, minlength=n_groups)).tolist()
     starts = [0, *ends[:-1]]
-    sums = [math.fsum(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    sums = [math.fsum(values[a:b]) for a, b in zip(starts, ends, strict=True)]  # C doubles, no objects
     labels: dict[str, list[str]] = {}
     remainder = np.asarray(distinct, dtype=np.int64)
     for key, (key_values, width) in zip(reversed(FINE_KEYS), reversed(decode), strict=True):

@@ -144,6 +144,8 @@ def concat_rows(parts: list[pd.DataFrame]) -> pd.DataFrame:
     for part in parts:
         present += [c for c in part.columns if c not in present]
     columns = [c for c in RESULT_COLUMNS if c in present] + [c for c in present if c not in RESULT_COLUMNS]
+    sizes = [len(p) for p in parts]
+    total = sum(sizes)
     data: dict[str, Any] = {}
     for column in columns:
         given = [p[column] for p in parts if column in p.columns]
@@ -151,9 +153,16 @@ def concat_rows(parts: list[pd.DataFrame]) -> pd.DataFrame:
             pd.api.types.is_numeric_dtype(x) and not isinstance(x.dtype, pd.CategoricalDtype) for x in given
         )
         if numeric:
-            data[column] = np.concatenate(
-                [p[column].to_numpy() if column in p.columns else np.full(len(p), np.nan) for p in parts]
-            )
+            if len(given) == len(parts):
+                data[column] = np.concatenate([x.to_numpy() for x in given])
+                continue
+            values = np.full(total, np.nan)  # a column some frames left out: NaN there
+            offset = 0
+            for p, size in zip(parts, sizes, strict=True):
+                if column in p.columns:
+                    values[offset : offset + size] = p[column].to_numpy()
+                offset += size
+            data[column] = values
             continue
         cats = []
         for p in parts:
