@@ -35,7 +35,7 @@ from carbonledger.factors.resolve import Resolution
 from carbonledger.gwp import GWP_SETS, gwp_values
 from carbonledger.units import is_co2e_unit, multiplier
 
-__all__ = ["FactorEmissions", "expand_factor_rows", "factor_emissions"]
+__all__ = ["FactorEmissions", "KernelRows", "expand_factor_rows", "factor_emissions", "kernel_rows"]
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,31 @@ def expand_factor_rows(resolution: Resolution) -> pd.DataFrame:
     )
 
 
-def _gathered(values: npt.NDArray[np.object_], index: npt.NDArray[np.int64]) -> pd.Categorical:
-    """A categorical whose row i is ``values[index[i]]``, built from integer codes."""
-    codes, cats = pd.factorize(values)
-    return categorical(codes[index], cats)
+@dataclass(frozen=True)
+class KernelRows:
+    """The kernel's output rows, described by *patterns*.
+
+    Records are grouped by (resolution key — or chosen factor —, record unit): every record of a
+    group has the same factor, factor rows and unit multipliers. A pattern is one (group, factor
+    row) pair; every per-row attribute except the quantity is a property of the pattern, so output
+    row i is ``record_pos[i]`` × ``pattern[i]``, and text columns are gathers of small tables.
+    """
+
+    record_pos: npt.NDArray[np.int64]  # per output row: index into the records given to resolve
+    pattern: npt.NDArray[np.intp]  # per output row
+    mass_kg: npt.NDArray[np.float64]
+    co2e_kg: npt.NDArray[np.float64]
+    factor_value: npt.NDArray[np.float64]
+    pattern_row: npt.NDArray[np.intp]  # per pattern: index into ``rows``
+    pattern_key: npt.NDArray[np.intp] | None  # per pattern: resolution key (None without keys)
+    rows: pd.DataFrame  # the expanded factor rows, sorted by (full_id, factor_id, gas)
+    row_text: dict[str, tuple[npt.NDArray[np.intp], pd.Index]]
+    """Per factor row: codes and categories of gas, factor_unit, factor_gwp_basis, calc_flags."""
+
+    def text(self, name: str) -> pd.Categorical:
+        """A per-factor-row text column for every output row."""
+        codes, categories = self.row_text[name]
+        return categorical(codes[self.pattern_row][self.pattern], categories)
 
 
 def _unit_codes(units: npt.NDArray[np.object_] | pd.Series) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
@@ -77,60 +98,47 @@ def _unit_codes(units: npt.NDArray[np.object_] | pd.Series) -> tuple[npt.NDArray
     return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def factor_emissions(
+def kernel_rows(
     quantities: npt.NDArray[np.float64] | pd.Series,
     units: npt.NDArray[np.object_] | pd.Series,
     resolution: Resolution,
     gwp_set: str,
     *,
     only: npt.NDArray[np.bool_] | None = None,
-) -> FactorEmissions:
-    """Emissions per gas for every resolved record (unresolved records give no rows).
-
-    ``quantities`` and ``units`` are aligned with the records passed to ``resolve``; ``only``
-    restricts the computation to some of them.
-    Raises :class:`MethodError` if a factor row's unit does not combine with the record's
-    unit (which resolution's dimension check prevents) and :class:`GWPError` for a gas
-    without a GWP in the run's set.
-    """
+) -> KernelRows | None:
+    """The kernel (module docstring) on every resolved record; None when there is nothing to
+    compute. Arguments and errors as :func:`factor_emissions`."""
     gwp_key = str(gwp_set).upper()
     if gwp_key not in GWP_SETS:
         raise GWPError(f"unknown GWP set {gwp_set!r}; accepted: {', '.join(GWP_SETS)}")
     q = np.asarray(quantities, dtype=np.float64)
     rec_unit_codes, rec_unit_values = _unit_codes(units)
-    table = resolution.table
-    resolved = table["factor_id"].notna().to_numpy()
+    keys, per_key = resolution.keys, resolution.per_key
+    if keys is not None and per_key is not None:
+        resolved = per_key["factor_id"].notna().to_numpy()[keys]
+    else:
+        resolved = resolution.table["factor_id"].notna().to_numpy()
     if only is not None:  # compute these records only (others keep their resolution)
         resolved = resolved & only
     positions = np.flatnonzero(resolved)
     rows = expand_factor_rows(resolution)
-    empty = pd.DataFrame(
-        {
-            "record_pos": pd.Series(dtype="int64"),
-            "gas": pd.Series(dtype=object),
-            "mass_kg": pd.Series(dtype="float64"),
-            "co2e_kg": pd.Series(dtype="float64"),
-            "factor_value": pd.Series(dtype="float64"),
-            "factor_unit": pd.Series(dtype=object),
-            "factor_gwp_basis": pd.Series(dtype=object),
-            "calc_flags": pd.Series(dtype=object),
-        }
-    )
     if len(positions) == 0 or rows.empty:
-        return FactorEmissions(empty, gwp_key)
+        return None
 
     # integer id per chosen factor, shared by records and rows
     rows = rows.sort_values(["full_id", "factor_id", "gas"], kind="stable").reset_index(drop=True)
     pair_index = pd.MultiIndex.from_frame(rows[["full_id", "factor_id"]]).drop_duplicates()
     row_fid = pair_index.get_indexer(pd.MultiIndex.from_frame(rows[["full_id", "factor_id"]]))
-    if resolution.keys is not None and resolution.per_key is not None:
+    key_fid: npt.NDArray[np.intp] | None = None
+    if keys is not None and per_key is not None:
         # per record: its key's factor (the chosen factor is the same for every record of a key)
-        per_key = resolution.per_key
         key_fid = pair_index.get_indexer(
             pd.MultiIndex.from_arrays([per_key["factor_full_id"], per_key["factor_id"]])
         )
-        rec_fid = key_fid[resolution.keys[positions]]
+        rec_base = keys[positions]
+        rec_fid = key_fid[rec_base]
     else:
+        table = resolution.table
         # per record: the (full_id, factor_id) pair through the categorical codes (distinct pairs only)
         full_cat = pd.Categorical(table["factor_full_id"])
         id_cat = pd.Categorical(table["factor_id"])
@@ -144,15 +152,14 @@ def factor_emissions(
             ]
         )
         rec_fid = pair_index.get_indexer(distinct_pairs)[inverse.reshape(-1)]
+        rec_base = rec_fid
     has_rows = rec_fid >= 0
-    positions, rec_fid = positions[has_rows], rec_fid[has_rows]
+    if not has_rows.all():
+        positions, rec_fid, rec_base = positions[has_rows], rec_fid[has_rows], rec_base[has_rows]
+    if len(positions) == 0:
+        return None
     counts_per_fid = np.bincount(row_fid, minlength=len(pair_index))
     starts = np.concatenate([[0], np.cumsum(counts_per_fid)[:-1]])
-    per_record = counts_per_fid[rec_fid]
-    total = int(per_record.sum())
-    rec_rep = np.repeat(positions, per_record)
-    offsets = np.arange(total) - np.repeat(np.cumsum(per_record) - per_record, per_record)
-    row_idx = np.repeat(starts[rec_fid], per_record) + offsets
 
     # -- everything that depends only on the factor row is computed per factor row ----------
     gas_r = rows["gas"].to_numpy(dtype=object)
@@ -176,48 +183,130 @@ def factor_emissions(
     flag_r[differs] = "gwp_basis_differs:" + upper[differs]
     missing_gwp = np.isnan(run_gwp_r) & ~aggregate_r
     if missing_gwp.any():
-        used = np.isin(np.arange(len(rows)), row_idx)
+        used = np.isin(row_fid, np.unique(rec_fid))
         missing = sorted({str(g) for g in gas_r[missing_gwp & used]})
         if missing:
             raise GWPError(
                 f"no {gwp_key} GWP for gas(es) {', '.join(missing)} used by the chosen factors; choose "
                 "another GWP set or factor"
             )
+    # mass = amount / divisor (1 for a gas mass: exact), CO2e = mass × GWP (1 for an aggregate CO2e
+    # row, whose CO2e is the amount and whose mass is unknown)
+    divisor_r = np.where(per_gas_co2e_r, basis_gwp_r, 1.0)
+    gwp_r = np.where(aggregate_r, 1.0, run_gwp_r)
+    no_mass_r = aggregate_r & co2e_unit_r
 
-    # -- per output row: one multiplier per distinct (record unit, factor unit) pair -------------
-    # (a lookup table indexed by the two unit codes; only pairs that occur are computed)
+    # -- groups of records (same key or factor, same unit) and their patterns -----------------
+    n_units = max(len(rec_unit_values), 1)
+    group_of, group_values = pd.factorize(rec_base.astype(np.int64) * n_units + rec_unit_codes[positions])
+    group_base = np.asarray(group_values, dtype=np.int64) // n_units
+    group_unit = np.asarray(group_values, dtype=np.int64) % n_units
+    group_fid = key_fid[group_base] if key_fid is not None else group_base
+    group_count = counts_per_fid[group_fid]
+    group_start = np.cumsum(group_count) - group_count
+    n_patterns = int(group_count.sum())
+    pattern_group = np.repeat(np.arange(len(group_values)), group_count)
+    pattern_row = starts[group_fid][pattern_group] + (np.arange(n_patterns) - group_start[pattern_group])
+    pattern_unit = group_unit[pattern_group]
+    # one multiplier per distinct (record unit, factor-row unit) pair
     width = max(len(unit_r_values), 1)
-    n_fid = max(len(pair_index), 1)
-    per_pair = np.full((len(rec_unit_values), width), np.nan)
-    used_rows = np.zeros((len(rec_unit_values), width), dtype=bool)
-    fid_units = [np.unique(unit_r_codes[row_fid == f]) for f in range(len(pair_index))]
-    for code in pd.unique(rec_unit_codes[positions] * n_fid + rec_fid):
-        used_rows[int(code) // n_fid, fid_units[int(code) % n_fid]] = True
-    for record_unit_code, factor_unit_code in zip(*np.nonzero(used_rows), strict=True):
-        record_unit = rec_unit_values[record_unit_code]
-        factor_row_unit = unit_r_values[factor_unit_code]
+    pair = pattern_unit * width + unit_r_codes[pattern_row]
+    pair_of, pair_values = pd.factorize(pair)
+    per_pair = np.empty(len(pair_values), dtype=np.float64)
+    for i, code in enumerate(pair_values):
+        record_unit = rec_unit_values[int(code) // width]
+        factor_row_unit = unit_r_values[int(code) % width]
         target = "kg CO2e" if is_co2e_unit(str(factor_row_unit)) else "kg"
         try:
-            per_pair[record_unit_code, factor_unit_code] = multiplier(
-                f"({record_unit})*({factor_row_unit})", target
-            )
+            per_pair[i] = multiplier(f"({record_unit})*({factor_row_unit})", target)
         except Exception as exc:  # UnitError: resolution's dimension check should prevent it
             raise MethodError(f"cannot combine record and factor units: {exc}") from exc
-    amount = q[rec_rep] * value_r[row_idx] * per_pair[rec_unit_codes[rec_rep], unit_r_codes[row_idx]]
-    co2e_unit = co2e_unit_r[row_idx]
-    aggregate = aggregate_r[row_idx]
-    mass = np.where(co2e_unit, np.where(aggregate, np.nan, amount / basis_gwp_r[row_idx]), amount)
-    co2e = np.where(aggregate, amount, mass * run_gwp_r[row_idx])
+    multiplier_p = per_pair[pair_of]
+
+    # -- per output row: records in order, each with its group's block of patterns -------------
+    per_record = group_count[group_of]
+    total = int(per_record.sum())
+    record_pos = np.repeat(positions.astype(np.int64), per_record)
+    first = np.cumsum(per_record) - per_record  # first output row of each record
+    step = np.ones(total, dtype=np.intp)
+    block = group_start[group_of]
+    step[0] = block[0]
+    step[first[1:]] = block[1:] - (block[:-1] + per_record[:-1] - 1)
+    pattern = np.cumsum(step, out=step)
+    # E = Q × EF × m, in this order of operations (the rounding of every row is as documented)
+    factor_value = value_r[pattern_row][pattern]
+    amount = q[record_pos]
+    amount *= factor_value
+    amount *= multiplier_p[pattern]
+    mass = amount / divisor_r[pattern_row][pattern]
+    co2e = mass * gwp_r[pattern_row][pattern]
+    no_mass_p = no_mass_r[pattern_row]
+    if no_mass_p.any():
+        mass[no_mass_p[pattern]] = np.nan
+    row_text = {}
+    for name, values in (
+        ("gas", gas_r),
+        ("factor_unit", rows["unit"].to_numpy(dtype=object)),
+        ("factor_gwp_basis", basis_r),
+        ("calc_flags", flag_r),
+    ):
+        codes, categories = pd.factorize(values)
+        row_text[name] = (codes, pd.Index(categories, dtype=object))
+    return KernelRows(
+        record_pos=record_pos,
+        pattern=pattern,
+        mass_kg=mass,
+        co2e_kg=co2e,
+        factor_value=factor_value,
+        pattern_row=pattern_row,
+        pattern_key=group_base[pattern_group] if key_fid is not None else None,
+        rows=rows,
+        row_text=row_text,
+    )
+
+
+def factor_emissions(
+    quantities: npt.NDArray[np.float64] | pd.Series,
+    units: npt.NDArray[np.object_] | pd.Series,
+    resolution: Resolution,
+    gwp_set: str,
+    *,
+    only: npt.NDArray[np.bool_] | None = None,
+) -> FactorEmissions:
+    """Emissions per gas for every resolved record (unresolved records give no rows).
+
+    ``quantities`` and ``units`` are aligned with the records passed to ``resolve``; ``only``
+    restricts the computation to some of them.
+    Raises :class:`MethodError` if a factor row's unit does not combine with the record's
+    unit (which resolution's dimension check prevents) and :class:`GWPError` for a gas
+    without a GWP in the run's set.
+    """
+    kernel = kernel_rows(quantities, units, resolution, gwp_set, only=only)
+    gwp_key = str(gwp_set).upper()
+    if kernel is None:
+        empty = pd.DataFrame(
+            {
+                "record_pos": pd.Series(dtype="int64"),
+                "gas": pd.Series(dtype=object),
+                "mass_kg": pd.Series(dtype="float64"),
+                "co2e_kg": pd.Series(dtype="float64"),
+                "factor_value": pd.Series(dtype="float64"),
+                "factor_unit": pd.Series(dtype=object),
+                "factor_gwp_basis": pd.Series(dtype=object),
+                "calc_flags": pd.Series(dtype=object),
+            }
+        )
+        return FactorEmissions(empty, gwp_key)
     out = pd.DataFrame(
         {
-            "record_pos": rec_rep.astype(np.int64),
-            "gas": _gathered(gas_r, row_idx),
-            "mass_kg": mass,
-            "co2e_kg": co2e,
-            "factor_value": value_r[row_idx],
-            "factor_unit": _gathered(rows["unit"].to_numpy(dtype=object), row_idx),
-            "factor_gwp_basis": _gathered(basis_r, row_idx),
-            "calc_flags": _gathered(flag_r, row_idx),
+            "record_pos": kernel.record_pos,
+            "gas": kernel.text("gas"),
+            "mass_kg": kernel.mass_kg,
+            "co2e_kg": kernel.co2e_kg,
+            "factor_value": kernel.factor_value,
+            "factor_unit": kernel.text("factor_unit"),
+            "factor_gwp_basis": kernel.text("factor_gwp_basis"),
+            "calc_flags": kernel.text("calc_flags"),
         },
         copy=False,
     )

@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from carbonledger._strings import categorical
-from carbonledger.calc import factor_emissions
+from carbonledger.calc import KernelRows, kernel_rows
 from carbonledger.errors import Problem, UnitError
 from carbonledger.factors.resolve import Resolution, resolve
 from carbonledger.inventory.context import RunContext
@@ -152,19 +152,60 @@ def factor_method(
         lambda full_id, factor_id: (full_id, factor_id) not in with_ef,
     )
     computed = resolved & ~parameter_only
-    calc = factor_emissions(quantity, unit, resolution, ctx.gwp, only=computed).table
     pos = sub["pos"].to_numpy()
-    table = resolution.table
-    rp = calc["record_pos"].to_numpy()
-    lineage = _taken(table["resolution"], rp)
-    flags = _join_flags(
-        _taken(table["resolution_flags"], rp), _taken(calc["calc_flags"], np.arange(len(calc)))
+    kernel = kernel_rows(quantity, unit, resolution, ctx.gwp, only=computed)
+    if kernel is None:
+        out = empty_rows()
+    else:
+        out = _factor_rows(kernel, resolution, sub, pos, has_ncv[keep] if has_ncv.any() else None)
+    out = apply_oxidation_and_biomass(out, sub, ctx.gwp)
+    return (
+        MethodOutput(out, np.array(sorted(set(rejected)), dtype=np.int64), problems),
+        resolution,
+        sub[parameter_only] if parameter_only.any() else sub.iloc[0:0],
     )
-    if has_ncv.any():
-        measured = has_ncv[keep]
+
+
+def _factor_rows(
+    kernel: KernelRows,
+    resolution: Resolution,
+    sub: pd.DataFrame,
+    pos: npt.NDArray[np.int64],
+    measured_ncv: npt.NDArray[np.bool_] | None,
+) -> pd.DataFrame:
+    """The result rows of the kernel: numbers per output row, every text column a gather of a
+    small per-pattern table (patterns: :class:`carbonledger.calc.KernelRows`)."""
+    rp = kernel.record_pos
+    if kernel.pattern_key is not None and resolution.per_key is not None:
+        per_key = resolution.per_key
+
+        def by_key(column: str) -> pd.Categorical:
+            # categories as the per-record table's (sorted, every key), codes through the patterns
+            key_cat = pd.Categorical(per_key[column].to_numpy(dtype=object))
+            codes = key_cat.codes[kernel.pattern_key][kernel.pattern]
+            return categorical(codes, key_cat.categories)
+
+        key_flags = pd.Categorical(per_key["resolution_flags"].to_numpy(dtype=object))
+        flag_a = key_flags.codes[kernel.pattern_key]
+    else:
+        table = resolution.table
+
+        def by_key(column: str) -> pd.Categorical:
+            return _taken(table[column], rp)
+
+        key_flags = table["resolution_flags"].array
+        flag_a = None
+    calc_codes, calc_categories = kernel.row_text["calc_flags"]
+    if flag_a is not None:
+        flags = _joined_flags_by_pattern(
+            flag_a, key_flags.categories, calc_codes[kernel.pattern_row], calc_categories, kernel.pattern
+        )
+    else:
+        flags = _join_flags(_taken(key_flags, rp), kernel.text("calc_flags"))
+    if measured_ncv is not None:
         ncv_text = pd.Categorical(
             np.where(
-                measured,
+                measured_ncv,
                 "NCV "
                 + fmt(sub["ncv"])
                 + " "
@@ -174,32 +215,53 @@ def factor_method(
             )
         )
         params: object = _taken(ncv_text, rp)
-        method: object = _taken(pd.Categorical(np.where(measured, "factor:energy", "factor")), rp)
+        method: object = _taken(pd.Categorical(np.where(measured_ncv, "factor:energy", "factor")), rp)
     else:
         params, method = "", "factor"
-    out = rows(
+    return rows(
         pos[rp],
-        gas=calc["gas"].array,
-        mass_kg=calc["mass_kg"].to_numpy(),
-        co2e_kg=calc["co2e_kg"].to_numpy(),
+        gas=kernel.text("gas"),
+        mass_kg=kernel.mass_kg,
+        co2e_kg=kernel.co2e_kg,
         method=method,
-        factor_full_id=_taken(table["factor_full_id"], rp),
-        factor_set=_taken(table["factor_set"], rp),
-        factor_edition=_taken(table["factor_edition"], rp),
-        factor_id=_taken(table["factor_id"], rp),
-        factor_value=calc["factor_value"].to_numpy(),
-        factor_unit=calc["factor_unit"].array,
-        factor_gwp_basis=calc["factor_gwp_basis"].array,
+        factor_full_id=by_key("factor_full_id"),
+        factor_set=by_key("factor_set"),
+        factor_edition=by_key("factor_edition"),
+        factor_id=by_key("factor_id"),
+        factor_value=kernel.factor_value,
+        factor_unit=kernel.text("factor_unit"),
+        factor_gwp_basis=kernel.text("factor_gwp_basis"),
         parameters=params,
-        lineage=lineage,
+        lineage=by_key("resolution"),
         flags=flags,
     )
-    out = apply_oxidation_and_biomass(out, sub, ctx.gwp)
-    return (
-        MethodOutput(out, np.array(sorted(set(rejected)), dtype=np.int64), problems),
-        resolution,
-        sub[parameter_only] if parameter_only.any() else sub.iloc[0:0],
-    )
+
+
+def _joined_flags_by_pattern(
+    a_codes: npt.NDArray[np.integer],
+    a_categories: pd.Index,
+    b_codes: npt.NDArray[np.integer],
+    b_categories: pd.Index,
+    pattern: npt.NDArray[np.intp],
+) -> pd.Categorical:
+    """:func:`_join_flags` of per-pattern code pairs, evaluated once per pattern: the same texts
+    and categories (pairs numbered in order of first appearance over the rows)."""
+    width = len(b_categories) + 1
+    pair_p = (a_codes.astype(np.int64) + 1) * width + (b_codes.astype(np.int64) + 1)
+    first_patterns = pd.unique(pattern)  # patterns in order of first appearance over the rows
+    pair_codes_p, pairs = pd.factorize(pair_p[first_patterns])
+    per_pattern = np.full(len(pair_p), -1, dtype=np.int64)
+    per_pattern[first_patterns] = pair_codes_p
+    texts = []
+    for code in pairs:
+        x, y = int(code) // width - 1, int(code) % width - 1
+        parts = [str(a_categories[x]) if x >= 0 else "", str(b_categories[y]) if y >= 0 else ""]
+        texts.append("|".join(p for p in parts if p))
+    codes = per_pattern[pattern]
+    if len(set(texts)) == len(texts):
+        return categorical(codes, pd.Index(texts).unique())
+    text_cat = pd.Categorical(np.asarray(texts, dtype=object))  # sorted categories, as before
+    return categorical(text_cat.codes[codes], text_cat.categories)
 
 
 def _per_key(resolution: Resolution, test: Any) -> npt.NDArray[np.bool_]:
