@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -199,20 +199,51 @@ def _day_text(day: int) -> str:
     return str(_EPOCH + np.timedelta64(int(day), "D"))
 
 
-@dataclass
 class Resolution:
-    """The chosen factor per record, with lineage, plus the problems found."""
+    """The chosen factor per record, with lineage, plus the problems found.
 
-    table: pd.DataFrame  # aligned with the records' index
-    index: CandidateIndex
-    problems: list[Problem] = field(default_factory=list)
-    keys: npt.NDArray[np.int64] | None = None
-    """Per record, the index of its distinct key in :attr:`per_key` (None for a subset)."""
-    per_key: pd.DataFrame | None = None
-    """The columns of :attr:`table` once per distinct key (object values, NaN when unresolved)."""
+    ``table`` has one row per record (aligned with the records' index); a resolution made by
+    :func:`resolve` keeps the choice once per distinct key (``per_key``) with each record's key
+    (``keys``) and builds ``table`` from them when it is first read.
+    """
+
+    def __init__(
+        self,
+        table: pd.DataFrame | None = None,
+        index: CandidateIndex | None = None,
+        problems: list[Problem] | None = None,
+        keys: npt.NDArray[np.int64] | None = None,
+        per_key: pd.DataFrame | None = None,
+        record_index: pd.Index | None = None,
+    ) -> None:
+        if table is None and (keys is None or per_key is None):
+            raise ValueError("a Resolution needs its table, or keys with per_key")
+        if index is None:
+            raise ValueError("a Resolution needs its candidate index")
+        self._table = table
+        self.index = index
+        self.problems: list[Problem] = problems if problems is not None else []
+        self.keys = keys
+        """Per record, the index of its distinct key in :attr:`per_key` (None for a subset)."""
+        self.per_key = per_key
+        """The columns of :attr:`table` once per distinct key (object values, None when unresolved)."""
+        self._record_index = record_index
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The chosen factor and lineage per record (categorical columns)."""
+        if self._table is None:
+            assert self.keys is not None and self.per_key is not None
+            index = self._record_index if self._record_index is not None else pd.RangeIndex(len(self.keys))
+            self._table = _per_record(self.per_key, self.keys, index)
+        return self._table
 
     @property
     def resolved(self) -> pd.Series:
+        if self._table is None and self.keys is not None and self.per_key is not None:
+            by_key = self.per_key["factor_id"].notna().to_numpy()
+            index = self._record_index if self._record_index is not None else pd.RangeIndex(len(self.keys))
+            return pd.Series(by_key[self.keys], index=index, copy=False)
         return self.table["factor_id"].notna()
 
     def factor_rows(self, parameters: Sequence[str] | None = None) -> pd.DataFrame:
@@ -394,11 +425,13 @@ def _resolve_with(
 
     chosen = _choose(keys, index)
     # ---- map back to records ------------------------------------------------------------------
-    table, per_key = _assemble(chosen, keys, key_inverse, records.index, index)
+    per_key = _assemble(chosen, keys)
     problems = (
         _diagnose(keys, chosen, key_inverse, records, index, refs, unit_errors, file) if diagnose else []
     )
-    resolution = Resolution(table=table, index=index, problems=problems, keys=key_inverse, per_key=per_key)
+    resolution = Resolution(
+        index=index, problems=problems, keys=key_inverse, per_key=per_key, record_index=records.index
+    )
     if problems and raise_on_missing:
         raise FactorNotFoundError(problems, summary=f"No emission factor for {len(problems)} record(s)")
     return resolution
@@ -504,14 +537,8 @@ def _choose(keys: pd.DataFrame, index: CandidateIndex) -> pd.DataFrame:
     return m.drop_duplicates("key", keep="first").reset_index(drop=True)
 
 
-def _assemble(
-    chosen: pd.DataFrame,
-    keys: pd.DataFrame,
-    key_inverse: npt.NDArray[np.int64],
-    record_index: pd.Index,
-    index: CandidateIndex,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per-record table, the same columns per key)."""
+def _assemble(chosen: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """The chosen factor and lineage once per key (object values, None when unresolved)."""
     per_key = keys[["key"]].merge(chosen, on="key", how="left") if len(chosen) else keys[["key"]].copy()
     cols = [
         "full_id",
@@ -527,7 +554,7 @@ def _assemble(
     for col in cols:
         if col not in per_key.columns:
             per_key[col] = np.nan
-    lineage, flags = _lineage(per_key, keys)
+    lineage, flags = _lineage(per_key)
     out = {
         "factor_full_id": per_key["full_id"],
         "factor_set": per_key["set_id"],
@@ -541,18 +568,23 @@ def _assemble(
         "resolution": lineage,
         "resolution_flags": flags,
     }
-    table = {}
     key_values = {}
     for name, values in out.items():
         plain = pd.Series(values).astype(object)
-        plain = plain.where(plain.notna(), None)
-        key_values[name] = plain.to_numpy(dtype=object)
-        per_key_values = pd.Categorical(plain)
-        table[name] = categorical(per_key_values.codes[key_inverse], per_key_values.categories)
-    return pd.DataFrame(table, index=record_index, copy=False), pd.DataFrame(key_values)
+        key_values[name] = plain.where(plain.notna(), None).to_numpy(dtype=object)
+    return pd.DataFrame(key_values)
 
 
-def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+def _per_record(per_key: pd.DataFrame, keys: npt.NDArray[np.int64], record_index: pd.Index) -> pd.DataFrame:
+    """The per-record table: each key's values gathered by integer codes (categoricals)."""
+    table = {}
+    for name in per_key.columns:
+        per_key_values = pd.Categorical(per_key[name].to_numpy(dtype=object))
+        table[name] = categorical(per_key_values.codes[keys], per_key_values.categories)
+    return pd.DataFrame(table, index=record_index, copy=False)
+
+
+def _lineage(per_key: pd.DataFrame) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
     """Lineage text and flags per distinct key.
 
     The text depends only on the chosen factor and how it was reached (pin, priority, region
@@ -563,86 +595,93 @@ def _lineage(per_key: pd.DataFrame, keys: pd.DataFrame) -> tuple[pd.Series, pd.S
     out_lineage = np.full(len(per_key), None, dtype=object)
     out_flags = np.full(len(per_key), None, dtype=object)
     if not resolved.any():
-        return pd.Series(out_lineage, dtype=object), pd.Series(out_flags, dtype=object)
+        return out_lineage, out_flags
     r = per_key[resolved]
-    features = pd.DataFrame(
-        {
-            "full_id": r["full_id"].astype(object).to_numpy(),
-            "factor_id": r["factor_id"].astype(object).to_numpy(),
-            "name": r["name"].astype(object).fillna("").to_numpy(),
-            "factor_region": r["factor_region"].astype(object).fillna("").to_numpy(),
-            "proxy_of": r["proxy_of"].astype(object).fillna("").to_numpy(),
-            "valid_from": r["valid_from"].astype(object).fillna("").to_numpy(),
-            "valid_to": r["valid_to"].astype(object).fillna("").to_numpy(),
-            "pinned": r["pinned"].astype(bool).to_numpy(),
-            "priority": r["priority"].astype(int).to_numpy(),
-            "fallback": r["depth"].astype(int).to_numpy() > 0,
-            "period_class": r["period_class"].astype(int).to_numpy(),
-            "tied": r["ties"].astype(int).to_numpy() > 1,
-            "factor_flags": r["factor_flags"].astype(object).fillna("").to_numpy(),
-            "set_flags": r["set_flags"].astype(object).fillna("").to_numpy(),
-        }
+
+    def texts(column: str) -> list[str]:
+        return [str(v) for v in r[column].astype(object).fillna("").to_numpy()]
+
+    features = zip(
+        texts("full_id"),
+        texts("factor_id"),
+        texts("name"),
+        texts("factor_region"),
+        texts("proxy_of"),
+        texts("valid_from"),
+        texts("valid_to"),
+        r["pinned"].astype(bool).tolist(),
+        r["priority"].astype(int).tolist(),
+        (r["depth"].astype(int).to_numpy() > 0).tolist(),
+        r["period_class"].astype(int).tolist(),
+        (r["ties"].astype(int).to_numpy() > 1).tolist(),
+        texts("factor_flags"),
+        texts("set_flags"),
+        strict=True,
     )
-    codes, patterns = pd.factorize(pd.MultiIndex.from_frame(features))
-    texts: list[str] = []
+    memo: dict[tuple[object, ...], tuple[str, str]] = {}
+    lineage: list[str] = []
     flag_texts: list[str] = []
-    for p in patterns:
-        (
-            full_id,
-            factor_id,
-            name,
-            region,
-            proxy_of,
-            valid_from,
-            valid_to,
-            pinned,
-            priority,
-            fallback,
-            period_class,
-            tied,
-            factor_flags,
-            set_flags,
-        ) = p
-        valid = f"{valid_from}..{valid_to}"
-        text = [
-            f"{full_id} factor {factor_id} ({name})",
-            "pinned by record" if pinned else f"set priority {int(priority) + 1}",
-        ]
-        flags = ["pinned"] if pinned else []
-        if region == _PROXY or proxy_of:
-            text.append(f"REGIONAL PROXY: {proxy_of} factor used outside its region")
-            flags.append("regional_proxy")
-        elif fallback:
-            text.append(f"region fallback to {region}")
-            flags.append("region_fallback")
-        else:
-            text.append(f"region {region}")
-        if period_class == 0:
-            text.append(f"valid {valid}")
-        elif pinned and period_class != 3:
-            text.append(f"pinned factor valid {valid} does not cover the period")
-            flags.append("pinned_period_mismatch")
-        elif period_class == 1:
-            text.append(f"PARTIAL PERIOD: factor valid {valid} covers only part of the record's period")
-            flags.append("partial_period_validity")
-        elif period_class == 2:
-            text.append(
-                f"PERIOD FALLBACK: no factor valid for the record's period; nearest earlier valid {valid}"
-            )
-            flags.append("period_fallback")
-        else:
-            text.append(f"record has no period; latest factor valid {valid}")
-            flags.append("no_period")
-        if tied:
-            text.append("several equally ranked candidates; chose the lowest id")
-            flags.append("ambiguous_choice")
-        flags += [f for f in f"{factor_flags}|{set_flags}".split("|") if f]
-        texts.append("; ".join(text))
-        flag_texts.append("|".join(dict.fromkeys(flags)))
-    out_lineage[resolved] = np.asarray(texts, dtype=object)[codes]
-    out_flags[resolved] = np.asarray(flag_texts, dtype=object)[codes]
-    del keys
-    return pd.Series(out_lineage, dtype=object), pd.Series(out_flags, dtype=object)
+    for p in features:
+        if p not in memo:
+            memo[p] = _lineage_text(*p)
+        text, flag_text = memo[p]
+        lineage.append(text)
+        flag_texts.append(flag_text)
+    out_lineage[resolved] = np.asarray(lineage, dtype=object)
+    out_flags[resolved] = np.asarray(flag_texts, dtype=object)
+    return out_lineage, out_flags
+
+
+def _lineage_text(
+    full_id: str,
+    factor_id: str,
+    name: str,
+    region: str,
+    proxy_of: str,
+    valid_from: str,
+    valid_to: str,
+    pinned: bool,
+    priority: int,
+    fallback: bool,
+    period_class: int,
+    tied: bool,
+    factor_flags: str,
+    set_flags: str,
+) -> tuple[str, str]:
+    """(lineage, flags) of one way of choosing one factor."""
+    valid = f"{valid_from}..{valid_to}"
+    text = [
+        f"{full_id} factor {factor_id} ({name})",
+        "pinned by record" if pinned else f"set priority {int(priority) + 1}",
+    ]
+    flags = ["pinned"] if pinned else []
+    if region == _PROXY or proxy_of:
+        text.append(f"REGIONAL PROXY: {proxy_of} factor used outside its region")
+        flags.append("regional_proxy")
+    elif fallback:
+        text.append(f"region fallback to {region}")
+        flags.append("region_fallback")
+    else:
+        text.append(f"region {region}")
+    if period_class == 0:
+        text.append(f"valid {valid}")
+    elif pinned and period_class != 3:
+        text.append(f"pinned factor valid {valid} does not cover the period")
+        flags.append("pinned_period_mismatch")
+    elif period_class == 1:
+        text.append(f"PARTIAL PERIOD: factor valid {valid} covers only part of the record's period")
+        flags.append("partial_period_validity")
+    elif period_class == 2:
+        text.append(f"PERIOD FALLBACK: no factor valid for the record's period; nearest earlier valid {valid}")
+        flags.append("period_fallback")
+    else:
+        text.append(f"record has no period; latest factor valid {valid}")
+        flags.append("no_period")
+    if tied:
+        text.append("several equally ranked candidates; chose the lowest id")
+        flags.append("ambiguous_choice")
+    flags += [f for f in f"{factor_flags}|{set_flags}".split("|") if f]
+    return "; ".join(text), "|".join(dict.fromkeys(flags))
 
 
 def _diagnose(

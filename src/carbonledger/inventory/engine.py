@@ -196,7 +196,7 @@ def _take(records: pd.DataFrame, mask: npt.NDArray[np.bool_], columns: Sequence[
     frame = records if columns is None else records[list(columns)]
     if mask.all():
         return frame
-    return frame[mask]
+    return frame.take(np.flatnonzero(mask))  # one index for every column (a mask is re-read per column)
 
 
 def _is(values: pd.Series, test: Callable[[str], bool]) -> npt.NDArray[np.bool_]:

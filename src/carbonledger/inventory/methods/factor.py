@@ -142,7 +142,7 @@ def factor_method(
         usable=EMISSION_PARAMETERS,
     )
     problems += resolution.problems
-    resolved = resolution.table["factor_id"].notna().to_numpy()
+    resolved = resolution.resolved.to_numpy()
     rejected += [int(p) for p in sub["pos"].to_numpy()[~resolved]]
     # factors that hold carbon-content parameters instead of emission factors (decided per key)
     ef_rows = resolution.factor_rows(["emission_factor", "carbonate_factor"])
