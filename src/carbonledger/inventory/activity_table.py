@@ -249,20 +249,9 @@ def validate_activities(
     for p in errors:  # reader problems about one line (e.g. too many values) reject that row
         if p.row is not None and p.row > 1:
             checker.bad[checker.rows == p.row] = True
-    for (row, column), formula in sorted(raw.formula_cells.items()):
-        checker.problems.append(
-            Problem(
-                "cell holds a formula; carbonledger reads entered values only",
-                file=raw.source,
-                sheet=raw.sheet,
-                row=row,
-                field=column,
-                value=formula,
-                accepted="the number itself (copy, paste as values)",
-                code="formula",
-            )
-        )
-        checker.bad[np.flatnonzero(checker.rows == row)] = True
+    for problem in raw.formula_problems():
+        checker.problems.append(problem)
+        checker.bad[np.flatnonzero(checker.rows == problem.row)] = True
     checker.formula_cells = set(raw.formula_cells)
     if not file_errors:
         for column in missing:

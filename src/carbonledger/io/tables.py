@@ -43,6 +43,23 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
     formula_cells: dict[tuple[int, str], str] = field(default_factory=dict)  # (row, column) -> formula
 
+    def formula_problems(self) -> list[Problem]:
+        """One problem per formula cell, in row order: carbonledger reads entered values only
+        (a formula's cached result may be stale or absent in a file written by another tool)."""
+        return [
+            Problem(
+                "cell holds a formula; carbonledger reads entered values only",
+                file=self.source,
+                sheet=self.sheet,
+                row=row,
+                field=column,
+                value=formula,
+                accepted="the number itself (copy, paste as values)",
+                code="formula",
+            )
+            for (row, column), formula in sorted(self.formula_cells.items())
+        ]
+
 
 def _no_rows() -> pd.DataFrame:
     """The frame of a table that could not be read: no records, but the ``row`` column."""

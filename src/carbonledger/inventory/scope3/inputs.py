@@ -32,6 +32,7 @@ import pandas as pd
 
 from carbonledger.errors import Problem, UnitError
 from carbonledger.io.tables import RawTable, read_table
+from carbonledger.pact.units import PINT_UNIT
 from carbonledger.units import parse_unit
 
 __all__ = [
@@ -255,19 +256,7 @@ def _pact_rows(path: Path) -> tuple[list[dict[str, object]], list[Problem]]:
                     file=str(path),
                     record_id=fp.id,
                     field="pcf/declaredUnitOfMeasurement",
-                    accepted=", ".join(
-                        [
-                            "liter",
-                            "kilogram",
-                            "cubic meter",
-                            "kilowatt hour",
-                            "megajoule",
-                            "ton kilometer",
-                            "square meter",
-                            "piece",
-                            "hour",
-                        ]
-                    ),
+                    accepted=", ".join(PINT_UNIT),
                 )
             )
             continue

@@ -255,20 +255,7 @@ def _read_template(workbook: Any, file: str, sector: str) -> FacilityData:
 def _read_activity_table(path: Path) -> FacilityData:
     raw = read_table(path)
     data = FacilityData(raw.source, "activity_table", activities=raw.frame, activity_sheet=raw.sheet)
-    data.problems = list(raw.problems)
-    for (row, column), formula in sorted(raw.formula_cells.items()):
-        data.problems.append(
-            Problem(
-                "cell holds a formula; carbonledger reads entered values only",
-                file=raw.source,
-                sheet=raw.sheet,
-                row=row,
-                field=column,
-                value=formula,
-                accepted="the number itself (copy, paste as values)",
-                code="formula",
-            )
-        )
+    data.problems = [*raw.problems, *raw.formula_problems()]
     return data
 
 
