@@ -17,6 +17,8 @@ from __future__ import annotations
 import copy
 import json
 import math
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ import pytest
 
 from carbonledger.inventory.engine import run_inventory
 from carbonledger.inventory.result import InventoryResult
-from carbonledger.pact.reader import read_pact, validate_pact
+from carbonledger.pact.importer import load_footprints
 
 
 def _v3(
@@ -262,19 +264,38 @@ def test_supplier_table_and_missing_supplier_columns() -> None:
     assert {(p.record_id, p.field) for p in res.errors} == {("b", "supplier_id"), ("b", "product_id")}
 
 
-def test_pact_round_trip_reads_every_used_field_as_published() -> None:
+def test_pact_reads_every_used_field_as_published() -> None:
     original = V3_LITRE
-    (fp,), problems = read_pact(original)
-    assert not problems
+    (fp,), problems = load_footprints(original)
+    assert not [p for p in problems if p.severity == "error"]
     pcf = original["pcf"]
+    amount = Decimal(pcf["declaredUnitAmount"])
     assert fp.id == original["id"] and fp.spec_version == original["specVersion"]
-    assert str(fp.pcf_excluding_biogenic) == pcf["pcfExcludingBiogenicUptake"]
-    assert str(fp.declared_amount) == pcf["declaredUnitAmount"]
+    # v3 figures are per declaredUnitAmount x declaredUnitOfMeasurement: per ONE unit, divide
+    assert fp.figures.excluding_uptake == pytest.approx(float(Decimal(pcf["pcfExcludingBiogenicUptake"]) / amount))
+    assert fp.declared_unit_amount == float(amount)
     assert fp.declared_unit == pcf["declaredUnitOfMeasurement"]
-    assert str(fp.mass_per_declared_unit_kg) == pcf["productMassPerDeclaredUnit"]
+    assert fp.mass_kg_per_declared_unit == pytest.approx(float(Decimal(pcf["productMassPerDeclaredUnit"]) / amount))
     assert fp.product_ids == tuple(original["productIds"]) and fp.company_ids == tuple(original["companyIds"])
-    again = type(fp).model_validate_json(fp.model_dump_json())
-    assert again == fp
+    assert (fp.validity_start.isoformat(), fp.validity_end.isoformat()) == (
+        original["validityPeriodStart"][:10],
+        original["validityPeriodEnd"][:10],
+    )
+
+
+def test_pact_validity_defaults_to_three_years_after_the_reference_period() -> None:
+    # PACT Technical Specification: without validityPeriodEnd a footprint is valid for 3 years
+    # from referencePeriodEnd
+    document = copy.deepcopy(V3_KG)
+    document.pop("validityPeriodStart", None)
+    document.pop("validityPeriodEnd", None)
+    document["pcf"]["referencePeriodEnd"] = "2024-12-31T00:00:00Z"
+    (fp,), _ = load_footprints(document)
+    assert (fp.validity_start, fp.validity_end, fp.validity_from_spec_default) == (
+        date(2024, 12, 31),
+        date(2027, 12, 31),
+        True,
+    )
 
 
 def test_invalid_footprint_is_reported_with_its_field_and_others_still_read(tmp_path: Path) -> None:
@@ -284,8 +305,9 @@ def test_invalid_footprint_is_reported_with_its_field_and_others_still_read(tmp_
     del bad["pcf"]["pcfExcludingBiogenicUptake"]
     path = tmp_path / "two.json"
     path.write_text(json.dumps({"data": [good, bad]}), encoding="utf-8")
-    footprints, problems = read_pact(path)
+    footprints, problems = load_footprints(path)
     assert [f.id for f in footprints] == [good["id"]]
-    assert problems and all(p.record_id == bad["id"] for p in problems)
-    assert any("pcfExcludingBiogenicUptake" in p.message for p in problems)
-    assert validate_pact({"specVersion": "9.0"})[0].field == "specVersion"
+    errors = [p for p in problems if p.severity == "error"]
+    assert errors and all(p.record_id == bad["id"] for p in errors)
+    assert any("pcfExcludingBiogenicUptake" in p.message for p in errors)
+    assert load_footprints({"specVersion": "9.0", "pcf": {}})[1][0].severity == "error"

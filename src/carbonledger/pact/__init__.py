@@ -5,8 +5,8 @@
 * :mod:`~carbonledger.pact.model` — the typed v3.0 ProductFootprint (pydantic, exact decimals);
 * :mod:`~carbonledger.pact.figures` — the numbers of a footprint, version-independent;
 * :mod:`~carbonledger.pact.export` — write v3.0 / v2.3 JSON from a footprint statement;
-* :mod:`~carbonledger.pact.importer` — read v3.0 / v2.x JSON back into figures;
-* :mod:`~carbonledger.pact.reader` — the compact reader used by Scope 3 supplier data;
+* :mod:`~carbonledger.pact.importer` — read v3.0 / v2.x JSON into figures (also the Scope 3
+  supplier-specific method's reader);
 * :mod:`~carbonledger.pact.server` — a minimal local PACT v3 API (FastAPI, ``[server]`` extra).
 
 This package implements the PACT Technical Specifications for PCF Data Exchange (v2.3.3,

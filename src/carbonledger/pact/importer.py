@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,9 @@ class ImportedFootprint:
     figures: PcfFigures  # per ONE declared unit of measurement
     reference_period_start: datetime
     reference_period_end: datetime
+    validity_start: date
+    validity_end: date
+    validity_from_spec_default: bool  # no validityPeriodEnd: 3 years from referencePeriodEnd
     geography: str
     ipcc_characterization_factors: tuple[str, ...]
     primary_data_share: float | None
@@ -75,6 +78,22 @@ def _f(value: Any) -> float:
 
 def _opt(value: Any) -> float | None:
     return None if value is None else float(Decimal(str(value)))
+
+
+def _validity(document: dict[str, Any], reference_end: datetime) -> tuple[date, date, bool]:
+    """(start, end, from the spec default): the declared validity period or, when
+    ``validityPeriodEnd`` is absent, the PACT default of 3 years from ``referencePeriodEnd``
+    (Technical Specification v2.x/v3.0, ProductFootprint ``validityPeriodEnd``)."""
+    start = parse_datetime(document.get("validityPeriodStart"))
+    end = parse_datetime(document.get("validityPeriodEnd"))
+    ref = reference_end.date()
+    if end is not None:
+        return (start.date() if start is not None else ref), end.date(), False
+    try:
+        default_end = ref.replace(year=ref.year + 3)
+    except ValueError:  # 29 February
+        default_end = ref + timedelta(days=3 * 365)
+    return (start.date() if start is not None else ref), default_end, True
 
 
 def footprint_items(data: Any) -> list[tuple[str, Any]]:
@@ -153,6 +172,7 @@ def import_footprint(document: Any, *, source: str = "", where: str = "") -> tup
     start = parse_datetime(pcf["referencePeriodStart"])
     end = parse_datetime(pcf["referencePeriodEnd"])
     assert start is not None and end is not None  # checked above
+    validity_start, validity_end, validity_default = _validity(document, end)
     imported = ImportedFootprint(
         id=str(document["id"]),
         spec_version=str(document["specVersion"]),
@@ -168,6 +188,9 @@ def import_footprint(document: Any, *, source: str = "", where: str = "") -> tup
         figures=per_unit,
         reference_period_start=start,
         reference_period_end=end,
+        validity_start=validity_start,
+        validity_end=validity_end,
+        validity_from_spec_default=validity_default,
         geography=geography,
         ipcc_characterization_factors=factors,
         primary_data_share=None if share is None else float(Decimal(str(share))),

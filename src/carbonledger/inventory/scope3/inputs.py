@@ -17,7 +17,7 @@ series (e.g. US CPI-U or a producer price index for EPA factors in 2022 USD).
 **Supplier footprints**: a table with ``supplier_id, product_id, pcf, declared_unit,
 declared_amount, valid_from, valid_to, source`` (optional ``mass_per_declared_unit``,
 ``reference_year``, ``gwp_basis``, ``primary_data_share``, ``dqi_*``), and/or PACT
-ProductFootprint JSON files (v2.x, v3.0) read by :mod:`carbonledger.pact.reader`. ``pcf``
+ProductFootprint JSON files (v2.x, v3.0) read and checked by :mod:`carbonledger.pact.importer`. ``pcf``
 is kg CO2e per ``declared_amount`` × ``declared_unit`` (PACT v3 convention).
 """
 
@@ -244,9 +244,9 @@ _FOOTPRINT_COLUMNS = (
 
 def _pact_rows(path: Path) -> tuple[list[dict[str, object]], list[Problem]]:
     from carbonledger.inventory.scope3.dqi import pact_dqr_to_score
-    from carbonledger.pact.reader import read_pact
+    from carbonledger.pact.importer import load_footprints
 
-    footprints, problems = read_pact(path)
+    footprints, problems = load_footprints(path, source=str(path))
     rows: list[dict[str, object]] = []
     for fp in footprints:
         if fp.unit is None:
@@ -268,18 +268,20 @@ def _pact_rows(path: Path) -> tuple[list[dict[str, object]], list[Problem]]:
                     {
                         "supplier_id": s,
                         "product_id": p,
-                        "pcf_kg": float(fp.pcf_excluding_biogenic),
+                        # figures per ONE declared unit (v3: the declared pcfExcludingBiogenicUptake
+                        # divided by declaredUnitAmount; v2: pCfExcludingBiogenic)
+                        "pcf_kg": fp.figures.excluding_uptake,
                         "declared_unit": fp.unit,
-                        "declared_amount": float(fp.declared_amount),
-                        "mass_per_declared_unit_kg": float(fp.mass_per_declared_unit_kg)
-                        if fp.mass_per_declared_unit_kg is not None
+                        "declared_amount": 1.0,
+                        "mass_per_declared_unit_kg": fp.mass_kg_per_declared_unit
+                        if fp.mass_kg_per_declared_unit is not None
                         else np.nan,
                         "valid_from": pd.Timestamp(fp.validity_start),
                         "valid_to": pd.Timestamp(fp.validity_end),
                         "reference_year": fp.reference_period_end.year
                         if fp.reference_period_end.month > 1 or fp.reference_period_end.day > 1
                         else fp.reference_period_end.year - 1,
-                        "gwp_basis": ",".join(fp.characterization_factors),
+                        "gwp_basis": ",".join(fp.ipcc_characterization_factors),
                         "source": f"PACT {fp.spec_version} footprint {fp.id} ({fp.company_name}, "
                         f"{fp.product_name}) in {path.name}"
                         + (
