@@ -16,7 +16,7 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["codes_of", "from_codes", "map_strings", "take_strings"]
+__all__ = ["categorical", "codes_of", "combined_codes", "from_codes", "map_strings", "take_strings", "text_or_empty"]
 
 
 def from_codes(
@@ -67,3 +67,41 @@ def categorical(codes: npt.NDArray[np.integer], categories: Iterable[object]) ->
     index: Any = pd.Index(list(categories), dtype=object)
     result: pd.Categorical = pd.Categorical.from_codes(np.asarray(codes), categories=index)
     return result
+
+
+def _distinct_codes(array: object) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """(codes, distinct values) of one array without converting numbers or categoricals to
+    Python objects; a missing value is a distinct value of its own (``None``)."""
+    values = array.array if isinstance(array, pd.Series) else array
+    if isinstance(values, pd.Categorical):
+        codes = values.codes.astype(np.int64)
+        uniques = np.asarray(values.categories, dtype=object)
+        if (codes < 0).any():
+            uniques = np.concatenate([uniques, np.array([None], dtype=object)])
+            codes = np.where(codes < 0, len(uniques) - 1, codes)
+        return codes, uniques
+    raw = np.asarray(values)
+    found, distinct = pd.factorize(raw, use_na_sentinel=False)
+    return found.astype(np.int64), np.asarray(distinct, dtype=object)
+
+
+def combined_codes(*arrays: object) -> tuple[npt.NDArray[np.int64], list[tuple[object, ...]]]:
+    """Integer codes of the distinct tuples across ``arrays`` and those tuples (first-seen order),
+    computed from per-array codes (no per-row tuples or per-row Python objects)."""
+    n = len(np.asarray(arrays[0].codes if isinstance(arrays[0], pd.Categorical) else arrays[0])) if arrays else 0
+    key = np.zeros(n, dtype=np.int64)
+    uniques_per: list[npt.NDArray[np.object_]] = []
+    codes_per: list[npt.NDArray[np.int64]] = []
+    for array in arrays:
+        codes, uniques = _distinct_codes(array)
+        codes_per.append(codes)
+        uniques_per.append(uniques)
+        key = pd.factorize(key * max(len(uniques), 1) + codes)[0].astype(np.int64)
+    first = np.flatnonzero(~pd.Index(key).duplicated())
+    tuples = [tuple(u[c[i]] for u, c in zip(uniques_per, codes_per, strict=True)) for i in first]
+    return key, tuples
+
+
+def text_or_empty(value: object) -> str:
+    """A distinct value as text: ``""`` for a missing one (None or NaN)."""
+    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)

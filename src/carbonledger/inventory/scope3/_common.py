@@ -17,9 +17,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical, combined_codes, text_or_empty
 from carbonledger.errors import Problem, UnitError
 from carbonledger.inventory.context import RunContext
-from carbonledger.inventory.methods._rows import MethodOutput, empty_rows
+from carbonledger.inventory.methods._rows import MethodOutput, as_categorical, empty_rows
 from carbonledger.inventory.methods.factor import factor_method
 from carbonledger.inventory.scope3.dqi import (
     METHOD_DEFAULTS,
@@ -90,16 +91,20 @@ class Prepared:
             prep.add_flags(proxy, "regional_proxy")
         return prep
 
-    def add_params(self, mask: npt.NDArray[np.bool_], text: npt.NDArray[np.object_] | str) -> None:
+    def add_params(
+        self, mask: npt.NDArray[np.bool_], text: npt.NDArray[np.object_] | pd.Categorical | str
+    ) -> None:
         """Append ``text`` (per record, or one text) to the parameters of the masked records."""
         idx = np.flatnonzero(mask)
         if len(idx) == 0:
             return
-        extra = (
-            np.full(len(idx), text, dtype=object)
-            if isinstance(text, str)
-            else np.asarray(text, dtype=object)[idx]
-        )
+        extra: object
+        if isinstance(text, str):
+            extra = np.full(len(idx), text, dtype=object)
+        elif isinstance(text, pd.Categorical):
+            extra = text[idx]
+        else:
+            extra = np.asarray(text, dtype=object)[idx]
         self.params[idx] = join_text(self.params[idx], extra, "; ")
 
     def add_flags(self, mask: npt.NDArray[np.bool_], flag: str) -> None:
@@ -136,33 +141,27 @@ class Prepared:
         )
 
 
-def combined_codes(*arrays: npt.ArrayLike) -> tuple[npt.NDArray[np.int64], list[tuple[object, ...]]]:
-    """Integer codes of the distinct tuples across ``arrays`` and those tuples (first-seen order),
-    computed from per-array codes (no per-row tuples)."""
-    key = np.zeros(len(np.asarray(arrays[0], dtype=object)) if arrays else 0, dtype=np.int64)
-    uniques_per: list[npt.NDArray[np.object_]] = []
-    codes_per: list[npt.NDArray[np.int64]] = []
-    for array in arrays:
-        codes, uniques = pd.factorize(
-            pd.Series(np.asarray(array, dtype=object), dtype=object), use_na_sentinel=False
-        )
-        codes_per.append(codes.astype(np.int64))
-        uniques_per.append(np.asarray(uniques, dtype=object))
-        key = pd.factorize(key * max(len(uniques), 1) + codes)[0].astype(np.int64)
-    first = np.flatnonzero(~pd.Index(key).duplicated())
-    tuples = [tuple(u[c[i]] for u, c in zip(uniques_per, codes_per, strict=True)) for i in first]
-    return key, tuples
+def join_text_codes(a: object, b: object, sep: str) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """(codes, distinct texts) of element-wise ``a + sep + b`` skipping empty parts; each text
+    is built once per distinct pair."""
+    codes, pairs = combined_codes(a, b)
+    joined = [sep.join(x for x in (text_or_empty(u), text_or_empty(v)) if x) for u, v in pairs]
+    text_codes, texts = pd.factorize(np.asarray(joined, dtype=object))
+    return np.asarray(text_codes, dtype=np.int64)[codes], [str(t) for t in texts]
 
 
-def join_text(a: npt.NDArray[np.object_], b: npt.NDArray[np.object_], sep: str) -> npt.NDArray[np.object_]:
-    """Element-wise ``a + sep + b`` skipping empty parts, computed once per distinct pair."""
-    if len(a) == 0:
+def join_text(a: object, b: object, sep: str) -> npt.NDArray[np.object_]:
+    """Element-wise ``a + sep + b`` skipping empty parts (object array)."""
+    codes, texts = join_text_codes(a, b, sep)
+    if len(codes) == 0:
         return np.zeros(0, dtype=object)
-    codes, pairs = combined_codes(
-        pd.Series(a, dtype=object).fillna("").to_numpy(), pd.Series(b, dtype=object).fillna("").to_numpy()
-    )
-    joined = np.array([sep.join(x for x in (str(u), str(v)) if x) for u, v in pairs], dtype=object)
-    return joined[codes]
+    return np.asarray(texts, dtype=object)[codes]
+
+
+def _join_column(a: object, b: object, sep: str) -> pd.Categorical:
+    """:func:`join_text` as a categorical column (no per-row strings)."""
+    codes, texts = join_text_codes(a, b, sep)
+    return categorical(codes, texts)
 
 
 def problem(
@@ -253,14 +252,16 @@ def tag(
     scale = prep.scale[idx]
     for column in ("mass_kg", "co2e_kg"):
         rows[column] = rows[column].to_numpy(dtype=np.float64) * scale
-    rows["parameters"] = join_text(rows["parameters"].to_numpy(dtype=object), prep.params[idx], "; ")
-    rows["flags"] = join_text(rows["flags"].to_numpy(dtype=object), prep.flags[idx], "|")
-    method = prep.s3_method[idx]
-    rows["s3_method"] = method
+    rows["parameters"] = _join_column(as_categorical(rows["parameters"]), prep.params[idx], "; ")
+    rows["flags"] = _join_column(as_categorical(rows["flags"]), prep.flags[idx], "|")
+    method_codes, methods = pd.factorize(np.asarray(prep.s3_method, dtype=object))
+    method_codes = method_codes[idx]
+    method = np.asarray(methods, dtype=object)[method_codes]
+    rows["s3_method"] = categorical(method_codes, methods)
     is_primary = (
         np.isin(method, list(PRIMARY_METHODS)) if primary is None else np.asarray(primary, dtype=bool)[idx]
     )
-    rows["data_type"] = np.where(is_primary, "primary", "secondary")
+    rows["data_type"] = categorical(is_primary.astype(np.int8), ["secondary", "primary"])
     records = prep.records
     override = {c: records[c].to_numpy(dtype=np.float64)[idx] for c in DQI_COLUMNS}
     default_key = np.where((method == "hybrid") & ~is_primary, "hybrid_secondary", method)
@@ -278,8 +279,10 @@ def tag(
         for column, values in dqi_defaults.items():
             v = values[idx]
             defaults[column] = np.where(np.isnan(v), defaults[column], v)
-    f_codes, f_uniques = pd.factorize(rows["flags"])
-    regional_proxy = np.array(["regional_proxy" in str(f) for f in f_uniques], dtype=bool)[f_codes]
+    flag_cat = rows["flags"].array
+    regional_proxy = np.array(
+        ["regional_proxy" in str(f).split("|") for f in flag_cat.categories] + [False], dtype=bool
+    )[flag_cat.codes]
     defaults["dqi_geographical"] = np.where(
         regional_proxy, np.maximum(defaults["dqi_geographical"], 4.0), defaults["dqi_geographical"]
     )
@@ -287,6 +290,13 @@ def tag(
         rows[column] = np.where(np.isnan(override[column]), defaults[column], override[column])
     rows["dqi_score"] = np.mean(np.column_stack([rows[c].to_numpy() for c in DQI_COLUMNS]), axis=1)
     return rows
+
+
+def _years(values: pd.Series) -> npt.NDArray[np.float64]:
+    """Calendar year of each date (text or datetime), NaN where none; parsed once per distinct value."""
+    codes, distinct = combined_codes(values)
+    years = pd.to_datetime(pd.Series([d[0] for d in distinct], dtype=object), errors="coerce").dt.year
+    return np.append(years.to_numpy(dtype=np.float64), np.nan)[codes] if len(codes) else np.zeros(0)
 
 
 def run_prepared(prep: Prepared | None, ctx: RunContext) -> MethodOutput:
@@ -313,21 +323,13 @@ def run_prepared(prep: Prepared | None, ctx: RunContext) -> MethodOutput:
     temporal = geographical = None
     if resolution is not None and len(resolution.table) == len(sub):
         t = resolution.table
-        vf = pd.to_datetime(t["factor_valid_from"].astype(object), errors="coerce").dt.year.to_numpy(
-            dtype=np.float64
-        )
-        vt = pd.to_datetime(t["factor_valid_to"].astype(object), errors="coerce").dt.year.to_numpy(
-            dtype=np.float64
-        )
-        ry0 = pd.to_datetime(sub["period_start"]).dt.year.to_numpy(dtype=np.float64)
-        ry1 = pd.to_datetime(sub["period_end"]).dt.year.to_numpy(dtype=np.float64)
+        vf = _years(t["factor_valid_from"])
+        vt = _years(t["factor_valid_to"])
+        ry0 = _years(sub["period_start"])
+        ry1 = _years(sub["period_end"])
         gap = np.maximum.reduce([np.zeros(len(sub)), vf - ry1, ry0 - vt])
         temporal = temporal_score(gap)
-        geographical = geographical_score(
-            sub["record_region"].to_numpy(dtype=object),
-            t["factor_region"].astype(object).to_numpy(),
-            prep.proxy,
-        )
+        geographical = geographical_score(sub["record_region"].array, t["factor_region"].array, prep.proxy)
     # factor-based hybrid records are the secondary part of the hybrid method (the supplier's
     # allocated Scope 1+2, in CO2e, is its primary part)
     primary = np.isin(prep.s3_method, list(PRIMARY_METHODS)) & (prep.s3_method != "hybrid")

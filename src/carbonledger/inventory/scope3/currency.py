@@ -26,6 +26,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical, combined_codes
+
 __all__ = ["Conversion", "convert_spend"]
 
 
@@ -38,7 +40,7 @@ class Conversion:
     deflator: npt.NDArray[np.float64]
     missing_rate: npt.NDArray[np.bool_]
     missing_index: npt.NDArray[np.bool_]
-    text: npt.NDArray[np.object_]  # lineage text per record
+    text: pd.Categorical  # lineage text per record (built once per distinct conversion)
     missing_index_year: npt.NDArray[np.int64]  # the year without an index (0 if none missing)
 
 
@@ -52,8 +54,6 @@ def convert_spend(
     deflators: pd.DataFrame | None,
 ) -> Conversion:
     """Convert every amount (see the module docstring); work is done per distinct key."""
-    from carbonledger.inventory.scope3._common import combined_codes
-
     codes, uniques = combined_codes(
         currency,
         np.asarray(price_year, dtype=np.float64),
@@ -115,9 +115,16 @@ def convert_spend(
         deflator=defl[codes],
         missing_rate=missing_rate[codes],
         missing_index=missing_index[codes],
-        text=text[codes],
+        text=categorical(*_unique_texts(text, codes)),
         missing_index_year=missing_year[codes],
     )
+
+
+def _unique_texts(
+    text: npt.NDArray[np.object_], codes: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], list[str]]:
+    text_codes, texts = pd.factorize(text)
+    return np.asarray(text_codes, dtype=np.int64)[codes], [str(t) for t in texts]
 
 
 def _rate_lookup(rates: pd.DataFrame | None) -> dict[tuple[str, str, int], tuple[float, str]]:

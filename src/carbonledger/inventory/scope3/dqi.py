@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import combined_codes, text_or_empty
 from carbonledger.regions import GLOBAL, canonical_region, region_chain
 
 __all__ = [
@@ -88,18 +89,16 @@ def temporal_score(gap_years: npt.NDArray[np.float64]) -> npt.NDArray[np.float64
 
 
 def geographical_score(
-    record_region: npt.NDArray[np.object_],
-    factor_region: npt.NDArray[np.object_],
+    record_region: object,
+    factor_region: object,
     proxy: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float64]:
     """1 same region, 2 containing region, 3 GLOBAL, 4 proxy, 5 unknown."""
-    pairs = pd.MultiIndex.from_arrays(
-        [pd.Series(record_region, dtype=object).fillna(""), pd.Series(factor_region, dtype=object).fillna("")]
-    )
-    codes, uniques = pd.factorize(pairs)
+    codes, uniques = combined_codes(record_region, factor_region)
     scores = []
-    for rec, fac in uniques:
-        rec_c, fac_c = canonical_region(str(rec) or GLOBAL), canonical_region(str(fac))
+    for rec_raw, fac_raw in uniques:
+        rec, fac = text_or_empty(rec_raw), text_or_empty(fac_raw)
+        rec_c, fac_c = canonical_region(rec or GLOBAL), canonical_region(fac)
         if not fac:
             scores.append(5.0)
         elif fac_c == rec_c:

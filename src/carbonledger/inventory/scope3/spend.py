@@ -24,11 +24,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from carbonledger._strings import categorical, combined_codes
 from carbonledger.errors import Problem
 from carbonledger.factors.resolve import resolve
 from carbonledger.inventory.context import RunContext
 from carbonledger.inventory.methods.factor import resolution_frame
-from carbonledger.inventory.scope3._common import Prepared, join_text, problem
+from carbonledger.inventory.scope3._common import Prepared, join_text_codes, problem
 from carbonledger.inventory.scope3.currency import convert_spend
 from carbonledger.inventory.scope3.inputs import Scope3Inputs
 
@@ -65,7 +66,8 @@ def prepare_spend(
         return prep, rejected, problems
     activity = records["activity"].to_numpy(dtype=object)
     factor_id = records["factor_id"].to_numpy(dtype=object).copy()
-    naics = pd.Series(activity, dtype=object).str.startswith("spend/naics/").to_numpy()
+    activity_codes, activities = combined_codes(records["activity"])
+    naics = np.array([str(a[0]).startswith("spend/naics/") for a in activities], dtype=bool)[activity_codes]
     if inputs.eeio_margins == "without":
         pin = naics & (factor_id == "")
         factor_id[pin] = (
@@ -178,11 +180,16 @@ def prepare_spend(
     records["quantity"] = np.where(ok, conv.amount, records["quantity"].to_numpy())
     records["unit"] = np.where(ok, target_currency, units)
     without = np.array([str(v).endswith(":without_margins") for v in fid_values] + [False], dtype=bool)
-    margins = np.where(
-        without[fid_codes],
-        "EEIO factor without margins (cradle to factory gate)",
-        "EEIO factor with margins (purchaser price, cradle to point of sale)",
+    margin_codes = np.where(naics, np.where(without[fid_codes], 1, 2), 0).astype(np.int8)
+    margins = categorical(
+        margin_codes,
+        [
+            "",
+            "EEIO factor without margins (cradle to factory gate)",
+            "EEIO factor with margins (purchaser price, cradle to point of sale)",
+        ],
     )
     # texts are built per distinct key and shared between records (millions of lines stay cheap)
-    prep.add_params(ok, join_text(conv.text, np.where(naics, margins, "").astype(object), "; "))
+    codes, texts = join_text_codes(conv.text, margins, "; ")
+    prep.add_params(ok, categorical(codes, texts))
     return prep.subset(keep), rejected, problems
