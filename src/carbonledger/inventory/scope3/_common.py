@@ -296,7 +296,8 @@ def _years(values: pd.Series) -> npt.NDArray[np.float64]:
     """Calendar year of each date (text or datetime), NaN where none; parsed once per distinct value."""
     codes, distinct = combined_codes(values)
     years = pd.to_datetime(pd.Series([d[0] for d in distinct], dtype=object), errors="coerce").dt.year
-    return np.append(years.to_numpy(dtype=np.float64), np.nan)[codes] if len(codes) else np.zeros(0)
+    per_value = np.asarray(years.to_numpy(dtype=np.float64), dtype=np.float64)
+    return np.asarray(per_value[codes], dtype=np.float64)
 
 
 def run_prepared(prep: Prepared | None, ctx: RunContext) -> MethodOutput:
