@@ -37,6 +37,7 @@ from carbonledger.factors.importers.cbam_common import (
     OPENCBAM_ATTRIBUTION,
     OPENCBAM_LICENCE,
     OPENCBAM_NOTICES,
+    OPENCBAM_PUBLISHER,
     OPENCBAM_RETRIEVAL,
     cn_digits,
     num_or_empty,
@@ -120,8 +121,7 @@ def build(edition: str, originals_dir: Path) -> Built:
         kind="cbam_benchmarks",
         title="EU CBAM benchmarks (Column A process-related, Column B default), "
         "IR (EU) 2025/2620 Annex pt 5.3",
-        publisher="European Commission (Official Journal of the EU); "
-        "transcription by IA Climate Ops (opencbam)",
+        publisher=OPENCBAM_PUBLISHER,
         source_url="http://data.europa.eu/eli/reg_impl/2025/2620/oj",
         licence=OPENCBAM_LICENCE,
         attribution=OPENCBAM_ATTRIBUTION,

@@ -33,6 +33,7 @@ __all__ = [
     "OPENCBAM_ATTRIBUTION",
     "OPENCBAM_LICENCE",
     "OPENCBAM_NOTICES",
+    "OPENCBAM_PUBLISHER",
     "OPENCBAM_RETRIEVAL",
     "OTHER_COUNTRIES",
     "SCULLY_ATTRIBUTION",
@@ -47,6 +48,7 @@ __all__ = [
 OTHER_COUNTRIES = "OTHER"
 """Region code carbonledger uses for the table 'Other countries and territories'."""
 
+OPENCBAM_PUBLISHER = "European Commission (Official Journal of the EU); transcription by IA Climate Ops (opencbam)"
 OPENCBAM_LICENCE = (
     "values: EU legislation, reusable under Commission Decision 2011/833/EU; "
     "transcription: Apache-2.0 (opencbam 0.1.0, see original/LICENSE and original/NOTICE)"

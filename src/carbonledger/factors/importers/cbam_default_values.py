@@ -40,6 +40,7 @@ from carbonledger.factors.importers.cbam_common import (
     OPENCBAM_ATTRIBUTION,
     OPENCBAM_LICENCE,
     OPENCBAM_NOTICES,
+    OPENCBAM_PUBLISHER,
     OPENCBAM_RETRIEVAL,
     SCULLY_ATTRIBUTION,
     SCULLY_LICENCE,
@@ -300,8 +301,7 @@ def build(edition: str, originals_dir: Path) -> Built:
             },
             kind="cbam_default_values",
             title="EU CBAM default values, Annex I of IR (EU) 2025/2621 as first published (superseded)",
-            publisher="European Commission (Official Journal of the EU); "
-            "transcription by IA Climate Ops (opencbam)",
+            publisher=OPENCBAM_PUBLISHER,
             source_url="http://data.europa.eu/eli/reg_impl/2025/2621/oj",
             licence=OPENCBAM_LICENCE,
             attribution=OPENCBAM_ATTRIBUTION,

@@ -27,6 +27,7 @@ from carbonledger.factors.importers.cbam_common import (
     OPENCBAM_ATTRIBUTION,
     OPENCBAM_LICENCE,
     OPENCBAM_NOTICES,
+    OPENCBAM_PUBLISHER,
     OPENCBAM_RETRIEVAL,
     cn_digits,
     num_or_empty,
@@ -100,8 +101,7 @@ def build(edition: str, originals_dir: Path) -> Built:
         kind="cbam_precursor_defaults",
         title="EU CBAM precursor default values where the country of production is unknown "
         "(Annex IV of IR (EU) 2025/2621 as first published)",
-        publisher="European Commission (Official Journal of the EU); "
-        "transcription by IA Climate Ops (opencbam)",
+        publisher=OPENCBAM_PUBLISHER,
         source_url="http://data.europa.eu/eli/reg_impl/2025/2621/oj",
         licence=OPENCBAM_LICENCE,
         attribution=OPENCBAM_ATTRIBUTION,
